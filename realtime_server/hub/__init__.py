@@ -1,0 +1,1 @@
+"""The hub: subscriptions, per-connection conflation and fan-out of channel updates."""

@@ -1,0 +1,1 @@
+"""The market engine: turns raw ticks into the values channels publish."""

@@ -1,0 +1,93 @@
+"""The quotes book: the latest quote of every symbol, maintained from ticks.
+
+Each symbol's quote holds the last trade, the top of book, the day's open/high/low, the
+previous close and cumulative volume. A new UTC date in a tick's timestamp starts a new day:
+the previous last becomes the previous close. `apply` returns the quote in its wire form
+(`protocol.Quote` as a plain dict), built once and shared by every subscriber.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from realtime_server.sources.base import Instrument, Tick
+
+_MS_PER_DAY = 86_400_000
+
+
+@dataclass(slots=True)
+class _DayState:
+    day: int
+    prev_close: float
+    open: float | None = None
+    high: float = 0.0
+    low: float = 0.0
+    last: float | None = None
+
+
+class QuoteBook:
+    """Latest quote per symbol; knows only the instruments it was given."""
+
+    def __init__(self, instruments: Iterable[Instrument]) -> None:
+        self._instruments = {inst.symbol: inst for inst in instruments}
+        self._days: dict[str, _DayState] = {}
+        self._quotes: dict[str, dict[str, Any]] = {}
+
+    def __contains__(self, symbol: object) -> bool:
+        return symbol in self._instruments
+
+    @property
+    def symbols(self) -> list[str]:
+        return list(self._instruments)
+
+    @property
+    def quoted_count(self) -> int:
+        """How many symbols have a quote (have traded at least once)."""
+        return len(self._quotes)
+
+    def instrument(self, symbol: str) -> Instrument:
+        return self._instruments[symbol]
+
+    def quote(self, symbol: str) -> dict[str, Any] | None:
+        """The latest quote of `symbol` in wire form, or None before its first tick."""
+        return self._quotes.get(symbol)
+
+    def apply(self, tick: Tick) -> dict[str, Any]:
+        """Fold one tick into its symbol's quote and return the new quote."""
+        day = tick.ts // _MS_PER_DAY
+        state = self._days.get(tick.symbol)
+        if state is None:
+            state = _DayState(day=day, prev_close=self._instruments[tick.symbol].prev_close)
+            self._days[tick.symbol] = state
+        elif day != state.day:
+            prev_close = state.last if state.last is not None else state.prev_close
+            state = _DayState(day=day, prev_close=prev_close)
+            self._days[tick.symbol] = state
+        price = tick.price
+        if state.open is None:
+            state.open = state.high = state.low = price
+        else:
+            state.high = max(state.high, price)
+            state.low = min(state.low, price)
+        state.last = price
+        change = price - state.prev_close
+        quote = {
+            "symbol": tick.symbol,
+            "last": price,
+            "bid": tick.bid,
+            "ask": tick.ask,
+            "bid_size": tick.bid_size,
+            "ask_size": tick.ask_size,
+            "open": state.open,
+            "high": state.high,
+            "low": state.low,
+            "prev_close": state.prev_close,
+            "change": round(change, 4),
+            "change_pct": round(100.0 * change / state.prev_close, 4),
+            "volume": tick.volume,
+            "ts": tick.ts,
+        }
+        self._quotes[tick.symbol] = quote
+        return quote

@@ -1,0 +1,1 @@
+"""Market data sources: everything that produces ticks for the market engine."""

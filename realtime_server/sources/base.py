@@ -1,0 +1,59 @@
+"""The contract every market data source fulfils: ticks out, instruments described.
+
+A source knows nothing about sockets or subscribers. It describes the instruments it trades
+(`Instrument`) and, once started, hands every trade it sees to a sink as a `Tick`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    """A tradable symbol and the static facts the dashboard shows beside it."""
+
+    symbol: str
+    name: str
+    sector: str
+    prev_close: float
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """One trade plus the top of book right after it.
+
+    `ts` is the source timestamp in milliseconds since the Unix epoch; `volume` is the
+    cumulative volume of the trading day so far (monotone within a day).
+    """
+
+    symbol: str
+    price: float
+    size: int
+    bid: float
+    ask: float
+    bid_size: int
+    ask_size: int
+    volume: int
+    ts: int
+
+
+TickSink = Callable[[Sequence[Tick]], None]
+"""Receives ticks in source order, synchronously; several may arrive together when they share
+a moment. A sink must not block: it runs on the event loop between source steps."""
+
+
+class Source(Protocol):
+    """A running producer of ticks."""
+
+    name: str
+
+    def instruments(self) -> Sequence[Instrument]:
+        """Every instrument this source can produce ticks for, in a stable order."""
+        ...
+
+    async def run(self, sink: TickSink) -> None:
+        """Produce ticks into `sink` until cancelled."""
+        ...

@@ -1,0 +1,82 @@
+"""The real feed server as a child process on a free port, for integration and browser tests."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from tests.support.ports import free_port
+from tests.support.processes import ManagedProcess, http_ok, wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class FeedServerProcess:
+    """`python -m realtime_server` with the given `FEED_*` environment."""
+
+    def __init__(self, port: int | None = None, **env: str) -> None:
+        self.port = port or free_port()
+        self.env = {
+            **os.environ,
+            "FEED_HOST": "127.0.0.1",
+            "FEED_PORT": str(self.port),
+            "FEED_LOG_FORMAT": "json",
+            **env,
+        }
+        self.process: ManagedProcess | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 20.0) -> FeedServerProcess:
+        self.process = ManagedProcess(
+            [sys.executable, "-m", "realtime_server"], self.env, ROOT, name="feed-server"
+        )
+        try:
+            wait_until(self._ready, timeout, f"feed server on port {self.port} to be ready")
+        except TimeoutError:
+            output = self.process.output()
+            self.process.close()
+            raise TimeoutError(f"feed server did not become ready; output:\n{output}") from None
+        return self
+
+    def _ready(self) -> bool:
+        assert self.process is not None
+        if not self.process.alive():
+            raise RuntimeError(f"feed server exited early:\n{self.process.output()}")
+        return http_ok(f"{self.url}/readyz")
+
+    def restart(self) -> FeedServerProcess:
+        """Start again on the same port after `stop` or `kill`."""
+        if self.process is not None:
+            self.process.close()
+        return self.start()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.stop()
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+
+    def output(self) -> str:
+        return self.process.output() if self.process else ""
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.process.close()
+
+
+@contextlib.contextmanager
+def running_feed_server(**env: str) -> Iterator[FeedServerProcess]:
+    """Start the real feed server, yield it ready, and always reap it afterwards."""
+    server = FeedServerProcess(**env)
+    try:
+        yield server.start()
+    finally:
+        server.close()

@@ -1,0 +1,89 @@
+"""Per-connection conflation and pacing of the hub's writer, on a real event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from typing import Any
+
+from realtime_server.hub.writer import ClientWriter
+
+
+class Recorder:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.batches: list[tuple[float, dict[str, Any]]] = []
+        self.delay = delay
+        self.arrived = asyncio.Event()
+
+    async def send(self, batch: dict[str, Any]) -> None:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        self.batches.append((asyncio.get_running_loop().time(), batch))
+        self.arrived.set()
+
+    async def wait_for(self, count: int) -> None:
+        await self.wait_until(lambda: len(self.batches) >= count)
+
+    async def wait_until(self, condition: Any) -> None:
+        async with asyncio.timeout(5):
+            while not condition():
+                self.arrived.clear()
+                await self.arrived.wait()
+
+    def last_seq(self) -> int:
+        return self.batches[-1][1]["updates"][0]["seq"] if self.batches else 0
+
+
+async def test_latest_value_per_channel_wins() -> None:
+    rec = Recorder()
+    writer = ClientWriter("sid", rec.send, throttle=0.05)
+    for seq in range(1, 6):
+        writer.offer("price:AAPL", seq, {"last": seq})
+    writer.offer("price:MSFT", 1, {"last": 100})
+    await rec.wait_for(1)
+    updates = rec.batches[0][1]["updates"]
+    assert updates == [
+        {"channel": "price:AAPL", "seq": 5, "data": {"last": 5}},
+        {"channel": "price:MSFT", "seq": 1, "data": {"last": 100}},
+    ]
+    assert writer.conflated == 4
+
+
+async def test_flushes_are_spaced_by_the_throttle() -> None:
+    rec = Recorder()
+    writer = ClientWriter("sid", rec.send, throttle=0.08)
+    loop = asyncio.get_running_loop()
+    for seq in range(1, 40):
+        writer.offer("price:AAPL", seq, {"seq": seq})
+        await asyncio.sleep(0.01)
+    await rec.wait_until(lambda: rec.last_seq() == 39)  # the last value always arrives
+    times = [t for t, _ in rec.batches]
+    assert len(times) >= 4
+    assert all(b - a >= 0.075 for a, b in itertools.pairwise(times))
+    assert loop.time() >= times[-1]
+
+
+async def test_slow_send_conflates_instead_of_queueing() -> None:
+    rec = Recorder(delay=0.2)
+    writer = ClientWriter("sid", rec.send, throttle=0.01)
+    for seq in range(1, 30):
+        writer.offer("price:AAPL", seq, {"seq": seq})
+        await asyncio.sleep(0.01)
+    await rec.wait_until(lambda: rec.last_seq() == 29)
+    seqs = [b["updates"][0]["seq"] for _, b in rec.batches]
+    assert len(seqs) <= 4, "one batch in flight at a time"
+
+
+async def test_discard_and_close_drop_pending_updates() -> None:
+    rec = Recorder()
+    writer = ClientWriter("sid", rec.send, throttle=0.05)
+    writer.offer("price:AAPL", 1, {})
+    writer.offer("price:MSFT", 1, {})
+    writer.discard({"price:AAPL"})
+    await rec.wait_for(1)
+    assert [u["channel"] for u in rec.batches[0][1]["updates"]] == ["price:MSFT"]
+    writer.offer("price:MSFT", 2, {})
+    writer.close()
+    writer.offer("price:MSFT", 3, {})
+    await asyncio.sleep(0.1)
+    assert len(rec.batches) == 1
