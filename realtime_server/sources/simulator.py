@@ -154,7 +154,6 @@ class MarketSimulator:
         now = self._elapsed
         i = bisect.bisect_right(self._cum_weights, rng.random() * self._cum_weights[-1])
         i = min(i, len(self.universe) - 1)
-        entry = self.universe[i]
         k = self._sector_of[i]
         self._market += self._increment(delay)
         self._sectors[k] += self._increment(now - self._sector_at[k])
@@ -166,6 +165,18 @@ class MarketSimulator:
         if rng.random() < self._jump_probability:
             jump = rng.choice((-1.0, 1.0)) * rng.uniform(0.01, 0.04)
             self._jumps[i] += math.log1p(jump)
+        tick = self._print(i, ts)
+        self.last_jump = Jump(tick.symbol, ts, jump, tick.price) if jump else None
+        return delay, tick
+
+    def opening(self) -> list[Tick]:
+        """One opening print per symbol at `start_ms`, so that every quote exists at once."""
+        return [self._print(i, self.start_ms) for i in range(len(self.universe))]
+
+    def _print(self, i: int, ts: int) -> Tick:
+        """A trade of symbol `i` at `ts` at its current model price, with the book around it."""
+        entry = self.universe[i]
+        k = self._sector_of[i]
         log_price = (
             self._log_close[i]
             + self._market_load[i] * self._market
@@ -174,7 +185,7 @@ class MarketSimulator:
             + self._jumps[i]
         )
         mid_cents = 100.0 * math.exp(log_price)
-        spread_frac = SPREAD_PER_VOL * entry.volatility * rng.uniform(0.7, 1.3)
+        spread_frac = SPREAD_PER_VOL * entry.volatility * self._rng.uniform(0.7, 1.3)
         spread = max(1, round(mid_cents * spread_frac))
         bid = max(1, math.floor(mid_cents - spread / 2 + 0.5))
         ask = bid + spread
@@ -185,7 +196,7 @@ class MarketSimulator:
             self._volume_day[i] = day
             self._volume[i] = 0
         self._volume[i] += size
-        tick = Tick(
+        return Tick(
             symbol=entry.symbol,
             price=price / 100,
             size=size,
@@ -196,8 +207,6 @@ class MarketSimulator:
             volume=self._volume[i],
             ts=ts,
         )
-        self.last_jump = Jump(entry.symbol, ts, jump, tick.price) if jump else None
-        return delay, tick
 
     def _trade_cents(self, bid: int, ask: int) -> int:
         """Mostly at the touch (sell at the bid, buy at the ask), sometimes inside."""
@@ -275,6 +284,7 @@ class SimulatorSource:
             jumps_per_minute=self.jumps_per_minute,
         )
         max_lag_ms = self.max_lag_s * 1000
+        sink(sim.opening())
         _, tick = sim.step()
         jump = sim.last_jump
         while True:
