@@ -18,6 +18,8 @@ Model, in short:
   whole universe), the ticking symbol jumps by +-1..4% for good. The jump is visible in that
   tick and reported as `MarketSimulator.last_jump` (None after a step without a jump);
   `SimulatorSource` forwards jumps to its optional `on_jump` callback.
+* Overnight gap: the simulated session opens one trading day of (correlated) volatility away
+  from each previous close, so day changes look like mid-session.
 * Book: integer cents; spread ~ 0.1% x price x volatility (a few bps, at least one cent); the
   trade prints at the bid or the ask, now and then inside. Sizes are in round lots of 100,
   except occasional odd-lot trades; trade sizes have a heavy tail of block trades.
@@ -119,8 +121,25 @@ class MarketSimulator:
         self._idio = [0.0] * len(universe)
         self._idio_at = [0.0] * len(universe)
         self._jumps = [0.0] * len(universe)  # accumulated log jumps
+        self._gaps = self._overnight_gaps()
         self._volume = [0] * len(universe)
         self._volume_day = [start_ms // DAY_MS] * len(universe)
+
+    def _overnight_gaps(self) -> list[float]:
+        """Log moves since the previous close, so the session opens mid-day, not flat.
+
+        One trading day of each name's volatility, with the market and sector shares of the
+        move drawn in common, as the intraday factors are.
+        """
+        day = math.sqrt(1 / 252)
+        market = self._rng.gauss(0.0, day)
+        sectors = [self._rng.gauss(0.0, day) for _ in self._sectors]
+        return [
+            self._market_load[i] * market
+            + self._sector_load[i] * sectors[self._sector_of[i]]
+            + self._idio_load[i] * self._rng.gauss(0.0, day)
+            for i in range(len(self.universe))
+        ]
 
     @property
     def elapsed_s(self) -> float:
@@ -183,6 +202,7 @@ class MarketSimulator:
             + self._sector_load[i] * self._sectors[k]
             + self._idio_load[i] * self._idio[i]
             + self._jumps[i]
+            + self._gaps[i]
         )
         mid_cents = 100.0 * math.exp(log_price)
         spread_frac = SPREAD_PER_VOL * entry.volatility * self._rng.uniform(0.7, 1.3)

@@ -361,6 +361,11 @@ def test_opening_prints_every_symbol_once_at_start() -> None:
     opening = sim.opening()
     assert [t.symbol for t in opening] == [e.symbol for e in DEFAULT_UNIVERSE]
     assert all(t.ts == 1_700_000_000_000 for t in opening)
+    moves = []
     for tick, entry in zip(opening, DEFAULT_UNIVERSE, strict=True):
         assert tick.bid < tick.ask
-        assert abs(tick.price / entry.prev_close - 1) < 0.01
+        move = tick.price / entry.prev_close - 1
+        # An overnight gap of about one day's volatility: sizeable, never absurd.
+        assert abs(move) < 6 * entry.volatility / math.sqrt(252)
+        moves.append(abs(move))
+    assert statistics.mean(moves) > 0.002

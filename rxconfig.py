@@ -1,0 +1,26 @@
+"""Reflex configuration for MarketPulse.
+
+Ports come from Reflex itself: `REFLEX_FRONTEND_PORT` / `REFLEX_BACKEND_PORT` (or the
+`--frontend-port` / `--backend-port` flags; in `--env prod` both are served on one port).
+The app's own settings (feed URL, database URL, ...) come from `marketpulse.settings`.
+"""
+
+import reflex as rx
+
+from marketpulse.settings import get_settings
+
+settings = get_settings()
+
+config = rx.Config(
+    app_name="marketpulse",
+    telemetry_enabled=False,
+    db_url=settings.db_url,
+    default_color_mode="dark",
+    show_built_with_reflex=False,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium"),
+        ),
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Starts MarketPulse: the feed server (embedded simulator) and the Reflex app (SQLite).
+#
+#   ./script/deploy.sh dev          hot-reloading development servers
+#   ./script/deploy.sh production   the production build (reflex run --env prod, one port)
+#
+# Installs what is missing first (script/setup.sh), prints the URL, and stops both programs
+# on Ctrl-C. Ports: FEED_PORT (8765), MARKETPULSE_PORT (3000), MARKETPULSE_BACKEND_PORT (8000,
+# dev only). Every other setting is read from the environment (see the README's table).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source "$ROOT/script/setup.sh"
+
+MODE="${1:-dev}"
+case "$MODE" in
+  dev | production) ;;
+  *) echo "usage: $0 dev|production" >&2; exit 2 ;;
+esac
+
+main
+export REFLEX_USE_SYSTEM_BUN=1 REFLEX_TELEMETRY_ENABLED=false REFLEX_CHECK_LATEST_VERSION=0
+export FEED_HOST="${FEED_HOST:-127.0.0.1}" FEED_PORT="${FEED_PORT:-8765}"
+export MARKETPULSE_FEED_URL="${MARKETPULSE_FEED_URL:-http://$FEED_HOST:$FEED_PORT}"
+APP_PORT="${MARKETPULSE_PORT:-3000}"
+BACKEND_PORT="${MARKETPULSE_BACKEND_PORT:-8000}"
+URL="http://localhost:$APP_PORT"
+mkdir -p "$ROOT/logs"
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for port in "$FEED_PORT" "$APP_PORT" $([ "$MODE" = dev ] && echo "$BACKEND_PORT"); do
+  if port_busy "$port"; then
+    echo "port $port is already in use; stop what holds it or choose another (see README)" >&2
+    exit 1
+  fi
+done
+
+wait_http() { # url seconds
+  local deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    [ "$SECONDS" -ge "$deadline" ] && return 1
+    sleep 0.5
+  done
+}
+
+FEED_PID=""
+APP_PID=""
+cleanup() {
+  trap - EXIT INT TERM
+  [ -n "$APP_PID" ] && kill -TERM "$APP_PID" 2>/dev/null || true
+  [ -n "$FEED_PID" ] && kill -TERM -- "-$FEED_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+  log "stopped"
+}
+trap cleanup EXIT INT TERM
+
+log "starting the feed server on $FEED_HOST:$FEED_PORT (log: logs/feed-server.log)"
+setsid .venv/bin/python -m realtime_server >"$ROOT/logs/feed-server.log" 2>&1 &
+FEED_PID=$!
+if ! wait_http "http://$FEED_HOST:$FEED_PORT/readyz" 30; then
+  echo "the feed server did not become ready; see logs/feed-server.log" >&2
+  exit 1
+fi
+
+if [ "$MODE" = production ]; then
+  log "building and starting the production app (first build takes a minute or two)"
+  .venv/bin/reflex run --env prod --single-port --frontend-port "$APP_PORT" --loglevel warning &
+else
+  log "starting the development app"
+  .venv/bin/reflex run --env dev --frontend-port "$APP_PORT" --backend-port "$BACKEND_PORT" \
+    --loglevel warning &
+fi
+APP_PID=$!
+
+if wait_http "$URL" 600; then
+  log "MarketPulse is running at $URL  (Ctrl-C stops it)"
+else
+  echo "the app did not come up within 10 minutes" >&2
+  exit 1
+fi
+wait "$APP_PID"

@@ -1,0 +1,83 @@
+"""One feed connection per tab, released with the tab; the indicator follows the feed's health."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import psutil
+from playwright.sync_api import Page
+
+from tests.browser.conftest import INDICATOR, AppServer, wait_live
+from tests.support.processes import wait_until
+
+
+def feed_connections(app_server: AppServer) -> int:
+    """Established TCP connections from the app's processes to the feed server's port."""
+    root = psutil.Process(app_server.process.pid)
+    count = 0
+    for proc in [root, *root.children(recursive=True)]:
+        try:
+            connections = proc.net_connections(kind="tcp")
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        count += sum(
+            1
+            for conn in connections
+            if conn.raddr
+            and conn.raddr.port == app_server.feed.port
+            and conn.status == psutil.CONN_ESTABLISHED
+        )
+    return count
+
+
+def wait_connections(app_server: AppServer, expected: int) -> None:
+    wait_until(
+        lambda: feed_connections(app_server) == expected,
+        10,
+        f"{expected} feed connection(s) from the app (have {feed_connections(app_server)})",
+    )
+
+
+def test_one_feed_task_per_tab_released_on_reload_and_close(
+    new_page: Callable[..., Page], app_server: AppServer
+) -> None:
+    baseline = feed_connections(app_server)
+    first = new_page()
+    first.goto(app_server.url)
+    wait_live(first)
+    wait_connections(app_server, baseline + 1)
+
+    for _ in range(2):
+        first.reload()
+        wait_live(first)
+    wait_connections(app_server, baseline + 1)
+
+    second = new_page()
+    second.goto(app_server.url)
+    wait_live(second)
+    wait_connections(app_server, baseline + 2)
+
+    second.close()
+    wait_connections(app_server, baseline + 1)
+    first.close()
+    wait_connections(app_server, baseline)
+
+
+def test_indicator_leaves_live_when_the_feed_dies_and_returns(
+    live_page: Page, app_server: AppServer
+) -> None:
+    app_server.feed.kill()
+    try:
+        live_page.wait_for_selector(
+            f'{INDICATOR}:is([data-state="reconnecting"], [data-state="offline"])',
+            timeout=10_000,
+        )
+    finally:
+        app_server.feed.restart()
+    wait_live(live_page, timeout_ms=30_000)
+    before = live_page.inner_text('[data-symbol="AAPL"] [data-field="last"]')
+    live_page.wait_for_function(
+        f"""() => document.querySelector('[data-symbol="AAPL"] [data-field="last"]')
+            .innerText !== {before!r}""",
+        timeout=10_000,
+    )
