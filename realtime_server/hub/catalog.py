@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from realtime_server.protocol import ErrorCode, RequestError, symbol_of_price_channel
+from realtime_server.protocol import ChannelKind, ErrorCode, RequestError, parse_channel
 
 
 class ChannelCatalog:
@@ -15,6 +15,9 @@ class ChannelCatalog:
 
     def validate(self, channel: str) -> None:
         """Raise a `RequestError` with the right code unless `channel` can be subscribed."""
-        symbol = symbol_of_price_channel(channel)
+        parsed = parse_channel(channel)
+        if parsed.kind is not ChannelKind.PRICE:
+            raise RequestError(ErrorCode.INVALID_CHANNEL, f"unknown channel kind: {channel[:80]!r}")
+        symbol = parsed.symbol
         if symbol not in self._symbols:
             raise RequestError(ErrorCode.UNKNOWN_SYMBOL, f"no such symbol: {symbol}")

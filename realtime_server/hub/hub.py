@@ -101,6 +101,8 @@ class Hub:
             "throttle_ms": throttle_ms,
             "snapshot": snapshot,
             "positions": {ch: self.log.position(ch) for ch in request.channels},
+            "recovered": not request.since,
+            "replay": {},
         }
 
     def unsubscribe(self, sid: str, request: UnsubscribeRequest) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The quotes book: the latest quote of every symbol, maintained from ticks.
 
 Each symbol's quote holds the last trade, the top of book, the day's open/high/low, the
-previous close and cumulative volume. A new UTC date in a tick's timestamp starts a new day:
+previous close, cumulative volume and VWAP. A new UTC date in a tick's timestamp starts a new day:
 the previous last becomes the previous close. `apply` returns the quote in its wire form
 (`protocol.Quote` as a plain dict), built once and shared by every subscriber.
 """
@@ -25,6 +25,8 @@ class _DayState:
     high: float = 0.0
     low: float = 0.0
     last: float | None = None
+    notional: float = 0.0
+    traded: int = 0
 
 
 class QuoteBook:
@@ -72,6 +74,8 @@ class QuoteBook:
             state.high = max(state.high, price)
             state.low = min(state.low, price)
         state.last = price
+        state.notional += price * tick.size
+        state.traded += tick.size
         change = price - state.prev_close
         quote = {
             "symbol": tick.symbol,
@@ -87,6 +91,7 @@ class QuoteBook:
             "change": round(change, 4),
             "change_pct": round(100.0 * change / state.prev_close, 4),
             "volume": tick.volume,
+            "vwap": round(state.notional / state.traded, 4) if state.traded else price,
             "ts": tick.ts,
         }
         self._quotes[tick.symbol] = quote

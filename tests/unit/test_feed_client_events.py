@@ -10,7 +10,7 @@ def quote(symbol: str, last: float, ts: int = 1) -> Quote:
     return Quote(
         symbol=symbol, last=last, bid=last - 0.01, ask=last + 0.01, bid_size=100, ask_size=100,
         open=last, high=last, low=last, prev_close=last, change=0.0, change_pct=0.0, volume=10,
-        ts=ts,
+        vwap=last, ts=ts,
     )  # fmt: skip
 
 

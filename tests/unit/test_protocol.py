@@ -12,10 +12,10 @@ from realtime_server.protocol import (
     RequestError,
     SubscribeRequest,
     UnsubscribeRequest,
+    parse_channel,
     parse_request,
     price_channel,
     request_id_of,
-    symbol_of_price_channel,
 )
 
 
@@ -74,16 +74,16 @@ def test_unsubscribe_and_ping_validate() -> None:
     ("channel", "symbol"), [("price:AAPL", "AAPL"), ("price:BRK.B", "BRK.B"), ("price:X", "X")]
 )
 def test_price_channel_round_trip(channel: str, symbol: str) -> None:
-    assert symbol_of_price_channel(channel) == symbol
+    assert parse_channel(channel).symbol == symbol
     assert price_channel(symbol) == channel
 
 
 @pytest.mark.parametrize(
-    "channel", ["AAPL", "price:", "price:aapl", "price: AAPL", "bars:1s:AAPL", "price:A" * 20]
+    "channel", ["AAPL", "price:", "price:aapl", "price: AAPL", "bars:2s:AAPL", "price:A" * 20]
 )
 def test_malformed_channels_are_invalid(channel: str) -> None:
     with pytest.raises(RequestError) as info:
-        symbol_of_price_channel(channel)
+        parse_channel(channel)
     assert info.value.code is ErrorCode.INVALID_CHANNEL
 
 
