@@ -1,37 +1,68 @@
-"""Command line: `python -m realtime_server` serves the feed with settings from the environment."""
+"""Command line: `python -m realtime_server` serves the feed; `keygen` and `token` help in dev.
+
+python -m realtime_server [--host H] [--port P]      serve (settings from FEED_* / TOML)
+python -m realtime_server keygen --out DIR           an Ed25519 key pair for development
+python -m realtime_server token --key PEM --sub alice --scope "price:* news summary"
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 
 import uvicorn
 
-from realtime_server.app import create_app
+from realtime_server.app import FeedService, create_app
 from realtime_server.config import Settings
 from realtime_server.logs import configure_logging
+from realtime_server.security.cli import add_token_commands
 
 log = logging.getLogger("realtime_server")
+
+
+class FeedServer(uvicorn.Server):
+    """uvicorn, with the feed's goodbye to every client before it closes their sockets."""
+
+    def __init__(self, config: uvicorn.Config, service: FeedService) -> None:
+        super().__init__(config)
+        self.service = service
+
+    async def shutdown(self, sockets: list | None = None) -> None:  # type: ignore[type-arg]
+        grace = self.service.settings.shutdown_grace_s
+        try:
+            await asyncio.wait_for(self.service.drain(), timeout=grace or None)
+        except TimeoutError:
+            log.warning("clients not all told goodbye within the grace period")
+        await super().shutdown(sockets)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m realtime_server", description=__doc__)
     parser.add_argument("--host", help="interface to bind (FEED_HOST)")
     parser.add_argument("--port", type=int, help="TCP port to bind (FEED_PORT)")
+    add_token_commands(parser.add_subparsers(dest="command", metavar="COMMAND"))
     args = parser.parse_args(argv)
+    if args.command is not None:
+        raise SystemExit(args.handler(args))
     overrides = {k: v for k, v in {"host": args.host, "port": args.port}.items() if v is not None}
     settings = Settings(**overrides)
     configure_logging(settings.log_level, settings.log_format)
-    log.info("serving feed", extra={"host": settings.host, "port": settings.port})
-    uvicorn.run(
-        create_app(settings),
+    feed = create_app(settings)
+    config = uvicorn.Config(
+        feed.asgi,
         host=settings.host,
         port=settings.port,
         log_config=None,
         ws="websockets-sansio",
         lifespan="on",
-        timeout_graceful_shutdown=5,
+        timeout_graceful_shutdown=int(settings.shutdown_grace_s) + 1,
+        ssl_certfile=str(settings.ssl_certfile) if settings.ssl_certfile else None,
+        ssl_keyfile=str(settings.ssl_keyfile) if settings.ssl_keyfile else None,
     )
+    scheme = "https" if settings.tls else "http"
+    log.info("serving feed", extra={"url": f"{scheme}://{settings.host}:{settings.port}"})
+    FeedServer(config, feed.service).run()
 
 
 if __name__ == "__main__":

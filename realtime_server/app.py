@@ -1,10 +1,14 @@
 """Assembly of the feed server: every part built and wired here, in plain sight.
 
-    source ──ticks──► QuoteBook ──quote──► Hub.publish ──► ClientWriter (per connection)
-                                                              └─► Socket.IO `batch` event
+    source ──ticks/jumps──► MarketEngine ──publish──► Hub ──► ClientWriter (per connection)
+                               │  └─quotes─► AlertService ──fired──┘        └─► `batch` event
+                               └── timer: bar closes, summary, ambient news
+    FeedNamespace (Socket.IO /feed) ──► Guard (admission, tokens) ──► RequestHandlers ──► Hub
 
-`FeedService` owns the running parts and their order: `start` launches the source after the
-hub exists; `stop` stops the source first, then tells every client goodbye, then drops state.
+`FeedService` owns the running parts and their order. `start`: audit log, alerts (rules
+loaded), then the source and the timer. `drain` (before the HTTP server closes sockets):
+refuse new connections and say goodbye to every client. `stop`: source and timer first, then
+in-flight alert persistence, then hub state and the audit log.
 """
 
 from __future__ import annotations
@@ -12,24 +16,36 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
 
 import socketio
 from starlette.applications import Starlette
 
+from realtime_server.alerts import AlertService, AlertStore
+from realtime_server.clock import now_ms
 from realtime_server.config import Settings
+from realtime_server.guard import Guard, build_verifier
+from realtime_server.handlers import RequestHandlers
 from realtime_server.health import health_routes
+from realtime_server.http_api import api_routes
 from realtime_server.hub.catalog import ChannelCatalog
 from realtime_server.hub.channels import ChannelLog
 from realtime_server.hub.hub import Hub, HubLimits
-from realtime_server.market.quotes import QuoteBook
-from realtime_server.protocol import NAMESPACE, price_channel
-from realtime_server.sources.base import Source, Tick
+from realtime_server.market.engine import MarketEngine
+from realtime_server.metrics import FeedMetrics
+from realtime_server.protocol import Channel, ChannelKind, DisconnectCode, alerts_channel
+from realtime_server.security import AuditLog
+from realtime_server.sources.base import Source
 from realtime_server.sources.simulator import SimulatorSource
 from realtime_server.sources.universe import DEFAULT_UNIVERSE
-from realtime_server.transport import create_socket_server
+from realtime_server.transport import FeedNamespace, create_socket_server
 
 log = logging.getLogger(__name__)
+
+TIMER_INTERVAL_S = 0.25
 
 
 def build_source(settings: Settings) -> Source:
@@ -38,71 +54,157 @@ def build_source(settings: Settings) -> Source:
         universe=DEFAULT_UNIVERSE,
         seed=settings.seed,
         ticks_per_second=settings.ticks_per_second,
+        jumps_per_minute=settings.jumps_per_minute,
     )
 
 
 class FeedService:
-    """The running feed: source, quotes book, hub and Socket.IO server."""
+    """The running feed: source, market engine, alerts, hub, guard and Socket.IO server."""
 
     def __init__(self, settings: Settings, source: Source | None = None) -> None:
         self.settings = settings
+        self.metrics = FeedMetrics()
         self.source = source or build_source(settings)
-        self.book = QuoteBook(self.source.instruments())
+        instruments = self.source.instruments()
+        self.log = ChannelLog(history_size=settings.history_size)
         self.hub = Hub(
-            ChannelCatalog(self.book.symbols),
-            ChannelLog(),
+            ChannelCatalog(i.symbol for i in instruments),
+            self.log,
+            self,
             HubLimits(
                 min_throttle_ms=settings.min_throttle_ms,
                 max_throttle_ms=settings.max_throttle_ms,
                 max_subscriptions=settings.max_subscriptions,
+                max_queue=settings.max_queue,
             ),
         )
-        self.sio = create_socket_server(settings, self.hub)
-        self.ticks_seen = 0
-        self._channels = {symbol: price_channel(symbol) for symbol in self.book.symbols}
-        self._source_task: asyncio.Task[None] | None = None
+        self.engine = MarketEngine(
+            instruments,
+            self.hub,
+            seed=settings.seed,
+            bars_history=settings.bars_history,
+            bars_snapshot=settings.bars_snapshot,
+            ambient_news_per_minute=settings.ambient_news_per_minute,
+        )
+        book = self.engine.book
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.alert_store = AlertStore(settings.resolved_alerts_db_url)
+        self.alerts = AlertService(
+            self.alert_store,
+            book,
+            book.quote,
+            self._publish_alert,
+            max_rules_per_user=settings.max_alert_rules_per_user,
+        )
+        self.engine.add_quote_listener(self.alerts.on_quote)
+        self.audit = AuditLog(settings.resolved_audit_log_path)
+        self.guard = Guard(settings, build_verifier(settings), self.audit, self.metrics)
+        self.sio = create_socket_server(settings)
+        self.handlers = RequestHandlers(
+            self.hub,
+            self.guard,
+            self.alerts,
+            self.metrics,
+            on_refresh=lambda session: self.namespace.schedule_expiry(session),
+        )
+        self.namespace = FeedNamespace(
+            settings, self.hub, self.guard, self.handlers, self.metrics, self.audit
+        )
+        self.sio.register_namespace(self.namespace)
+        self.metrics.watch_writers(self.hub.writer_stats)
+        self._tasks: list[asyncio.Task[None]] = []
+        self._alerts_ready = False
 
-    def on_ticks(self, ticks: Sequence[Tick]) -> None:
-        """The source's sink: fold each tick into its quote and publish the quote."""
-        for tick in ticks:
-            self.hub.publish(self._channels[tick.symbol], self.book.apply(tick))
-        self.ticks_seen += len(ticks)
+    def snapshot(self, channel: Channel) -> Any | None:
+        """Snapshots for subscribe acks (alerts are added by the handler, from the store)."""
+        if channel.kind is ChannelKind.NEWS:
+            return self.log.recent(channel.name, self.settings.news_snapshot)
+        if channel.kind is ChannelKind.ALERTS:
+            return None
+        return self.engine.snapshot(channel)
 
     def readiness(self) -> dict[str, bool]:
-        task = self._source_task
+        book = self.engine.book
         return {
-            "source_running": task is not None and not task.done(),
-            "quotes_complete": self.book.quoted_count == len(self.book.symbols),
+            "source_running": bool(self._tasks) and not self._tasks[0].done(),
+            "quotes_complete": book.quoted_count == len(book.symbols),
+            "alerts_ready": self._alerts_ready,
+            "accepting": self.namespace.accepting,
         }
 
+    def refresh_gauges(self) -> None:
+        self.metrics.subscriptions.set(self.hub.subscription_count)
+        if self.engine.last_tick_ts:
+            self.metrics.source_lag.set(max(0.0, time.time() - self.engine.last_tick_ts / 1000))
+
     async def start(self) -> None:
-        self._source_task = asyncio.create_task(self._run_source(), name="source")
+        self.settings.resolved_audit_log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.audit.start()
+        await self.alerts.start()
+        self._alerts_ready = True
+        self._tasks = [
+            asyncio.create_task(self._run_source(), name="source"),
+            asyncio.create_task(self._run_timer(), name="market-timer"),
+        ]
         log.info(
             "feed started",
-            extra={"source": self.source.name, "symbols": len(self.book.symbols)},
+            extra={"source": self.source.name, "symbols": len(self.engine.book.symbols)},
         )
 
+    async def drain(self) -> None:
+        """Refuse new connections, then tell every client to go (before sockets close)."""
+        await self.namespace.close_all(DisconnectCode.SHUTDOWN, "server shutting down")
+
     async def stop(self) -> None:
-        if self._source_task is not None:
-            self._source_task.cancel()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._source_task
-        for sid in self.hub.connected_sids():
-            await self.sio.disconnect(sid, namespace=NAMESPACE)
+                await task
+        await self.alerts.stop()
         self.hub.close()
+        await self.audit.stop()
+        self.alert_store.close()
         log.info("feed stopped")
 
+    def _publish_alert(self, user: str, fired: dict[str, Any]) -> None:
+        self.hub.publish_lossless(alerts_channel(user), fired)
+
     async def _run_source(self) -> None:
+        def on_ticks(ticks: Any) -> None:
+            self.engine.on_ticks(ticks)
+            self.metrics.ticks.inc(len(ticks))
+
         try:
-            await self.source.run(self.on_ticks)
+            await self.source.run(on_ticks, self.engine.on_jump)
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("source failed", extra={"source": self.source.name})
             raise
 
+    async def _run_timer(self) -> None:
+        interval_ms = self.settings.summary_interval_ms
+        next_summary = 0
+        while True:
+            now = now_ms()
+            due = now >= next_summary
+            if due:
+                next_summary = now + interval_ms
+            try:
+                self.engine.on_timer(now, summary_due=due)
+            except Exception:
+                log.exception("market timer failed")
+            await asyncio.sleep(TIMER_INTERVAL_S)
 
-def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
+
+@dataclass(frozen=True)
+class FeedApp:
+    asgi: socketio.ASGIApp
+    service: FeedService
+
+
+def create_app(settings: Settings | None = None) -> FeedApp:
     """The ASGI application: Socket.IO at `/<socketio_path>`, HTTP routes beside it."""
     settings = settings or Settings()
     service = FeedService(settings)
@@ -115,6 +217,9 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
         finally:
             await service.stop()
 
-    http = Starlette(routes=health_routes(service.readiness), lifespan=lifespan)
-    http.state.service = service
-    return socketio.ASGIApp(service.sio, other_asgi_app=http, socketio_path=settings.socketio_path)
+    routes = health_routes(service.readiness) + api_routes(
+        service.hub, service.guard, service.alerts, service.metrics, service.refresh_gauges
+    )
+    http = Starlette(routes=routes, lifespan=lifespan)
+    asgi = socketio.ASGIApp(service.sio, other_asgi_app=http, socketio_path=settings.socketio_path)
+    return FeedApp(asgi, service)

@@ -2,7 +2,8 @@
 
 Precedence, highest first: environment variables, the TOML file named by `FEED_CONFIG`
 (if any), the defaults below. Every setting has a safe default so that
-`python -m realtime_server` runs with no configuration at all.
+`python -m realtime_server` runs with no configuration at all. Lists are JSON in the
+environment (`FEED_IP_DENY='["10.0.0.0/8"]'`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -19,28 +20,106 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+GUEST_CHANNELS = ["price:*", "bars:*", "news", "news:*", "summary"]
+
 
 class Settings(BaseSettings):
     """Feed server configuration. The README's table documents each field."""
 
     model_config = SettingsConfigDict(env_prefix="FEED_", extra="forbid")
 
+    # Serving
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=0, le=65535)
     socketio_path: str = "socket.io"
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
+    data_dir: Path = Path("var")
+    """Where the alerts database and the audit log live unless given explicitly."""
+    shutdown_grace_s: float = Field(default=3.0, ge=0)
 
+    # Market data
     source: Literal["simulator"] = "simulator"
     seed: int = 7
     ticks_per_second: float = Field(default=300.0, gt=0, le=100_000)
+    jumps_per_minute: float = Field(default=0.5, ge=0)
+    """Simulated price shocks per minute (each makes a headline)."""
+    ambient_news_per_minute: float = Field(default=3.0, ge=0)
+    """Market and sector headlines per minute, beside those of price shocks."""
+    history_size: int = Field(default=500, ge=1)
+    """Messages kept per lossless channel for recovery."""
+    news_snapshot: int = Field(default=20, ge=0)
+    bars_snapshot: int = Field(default=120, ge=0)
+    bars_history: int = Field(default=300, ge=1)
+    summary_interval_ms: int = Field(default=500, ge=50)
 
+    # Delivery
     min_throttle_ms: int = Field(default=20, ge=1)
     max_throttle_ms: int = Field(default=5_000, ge=1)
     max_subscriptions: int = Field(default=500, ge=1)
+    max_queue: int = Field(default=1_000, ge=1)
+    """Lossless messages a connection may have waiting before it is a slow consumer."""
     max_message_bytes: int = Field(default=64 * 1024, ge=1024)
-    cors_allowed_origins: list[str] | Literal["*"] = "*"
 
+    # Authentication
+    require_auth: bool = False
+    """Refuse connections without a valid token (production). Otherwise guests may connect."""
+    guest_channels: list[str] = Field(default_factory=lambda: list(GUEST_CHANNELS))
+    jwt_algorithm: Literal["EdDSA", "RS256", "HS256"] = "EdDSA"
+    jwt_public_key_file: Path | None = None
+    jwt_public_key: SecretStr | None = None
+    """Inline PEM, instead of a file."""
+    jwt_secret: SecretStr | None = None
+    """HS256 only."""
+    jwt_audience: str = "marketpulse-feed"
+    jwt_issuer: str = "marketpulse"
+    jwt_leeway_s: int = Field(default=5, ge=0)
+
+    # Admission and limits
+    allowed_origins: list[str] | Literal["*"] = "*"
+    ip_allow: list[str] = Field(default_factory=list)
+    ip_deny: list[str] = Field(default_factory=list)
+    max_connections_per_ip: int = Field(default=100, ge=1)
+    max_connections_per_user: int = Field(default=20, ge=1)
+    connect_rate_per_ip: float = Field(default=10.0, gt=0)
+    """Connection attempts per second per IP (sustained)."""
+    connect_burst_per_ip: int = Field(default=30, ge=1)
+    message_rate: float = Field(default=50.0, gt=0)
+    """Requests per second per connection (sustained)."""
+    message_burst: int = Field(default=100, ge=1)
+
+    # Alerts and audit
+    alerts_db_url: str | None = None
+    """SQLAlchemy URL; default SQLite in `data_dir`."""
+    max_alert_rules_per_user: int = Field(default=50, ge=1)
+    audit_log_path: Path | None = None
+    """JSON lines; default `data_dir/audit.jsonl`."""
+
+    # Logs
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "text"] = "json"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if (self.ssl_certfile is None) != (self.ssl_keyfile is None):
+            raise ValueError("ssl_certfile and ssl_keyfile go together")
+        if self.min_throttle_ms > self.max_throttle_ms:
+            raise ValueError("min_throttle_ms must not exceed max_throttle_ms")
+        if self.jwt_algorithm == "HS256" and self.jwt_public_key_file:
+            raise ValueError("HS256 verifies with jwt_secret, not a public key")
+        return self
+
+    @property
+    def tls(self) -> bool:
+        return self.ssl_certfile is not None
+
+    @property
+    def resolved_alerts_db_url(self) -> str:
+        return self.alerts_db_url or f"sqlite:///{self.data_dir / 'feed.db'}"
+
+    @property
+    def resolved_audit_log_path(self) -> Path:
+        return self.audit_log_path or self.data_dir / "audit.jsonl"
 
     @classmethod
     def settings_customise_sources(

@@ -1,135 +1,240 @@
 """The Socket.IO transport: the only module that imports socketio.
 
-It holds no market logic: it turns Socket.IO connects, disconnects and events on the `/feed`
-namespace into hub calls, turns the hub's replies into acknowledgements, and delivers each
-connection's batches as one `batch` event per flush. Every request, however malformed, is
-answered with an ack; nothing a client sends can raise out of here.
+It turns Socket.IO connects, disconnects and events on `/feed` into guard, hub and handler
+calls, delivers each connection's batches as one `batch` event per flush, and closes
+connections the server decides to close (slow consumer, expired token, shutdown) with a
+`goodbye` event first. Every request, however malformed, is answered with an ack; nothing a
+client sends can raise out of here.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 import socketio
 
-from realtime_server.clock import now_ms
 from realtime_server.config import Settings
+from realtime_server.guard import Guard
+from realtime_server.handlers import RequestHandlers
 from realtime_server.hub.hub import Hub
+from realtime_server.hub.writer import Pending
+from realtime_server.metrics import FeedMetrics
 from realtime_server.protocol import (
     EVENT_BATCH,
-    EVENT_PING,
-    EVENT_SUBSCRIBE,
-    EVENT_UNSUBSCRIBE,
+    EVENT_GOODBYE,
     NAMESPACE,
+    DisconnectCode,
     ErrorCode,
-    PingRequest,
     RequestError,
-    SubscribeRequest,
-    UnsubscribeRequest,
     error_ack,
-    parse_request,
     request_id_of,
 )
+from realtime_server.security import AuditEvent, AuditLog
+from realtime_server.session import Session
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[str, Any], dict[str, Any]]
+HARD_FRAME_LIMIT = 1024 * 1024
+"""Engine.IO closes a connection that sends a larger frame; smaller oversized requests get a
+`message_too_large` error and the connection lives on."""
 
 
-def create_socket_server(settings: Settings, hub: Hub) -> socketio.AsyncServer:
-    """A Socket.IO server whose `/feed` namespace is served by `hub`."""
-    sio = socketio.AsyncServer(
+def create_socket_server(settings: Settings) -> socketio.AsyncServer:
+    """The Socket.IO server. Origins are checked by the guard (with a code), not here."""
+    return socketio.AsyncServer(
         async_mode="asgi",
-        cors_allowed_origins=settings.cors_allowed_origins,
-        max_http_buffer_size=settings.max_message_bytes,
+        cors_allowed_origins="*",
+        max_http_buffer_size=max(HARD_FRAME_LIMIT, 2 * settings.max_message_bytes),
         logger=False,
         engineio_logger=False,
     )
-    sio.register_namespace(FeedNamespace(hub))
-    return sio
 
 
 class FeedNamespace(socketio.AsyncNamespace):
-    """Dispatch of the `/feed` namespace: lifecycle to the hub, requests to handlers."""
+    """Dispatch of the `/feed` namespace."""
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        hub: Hub,
+        guard: Guard,
+        handlers: RequestHandlers,
+        metrics: FeedMetrics,
+        audit: AuditLog,
+    ) -> None:
         super().__init__(NAMESPACE)
+        self.settings = settings
         self.hub = hub
-        self._handlers: dict[str, Handler] = {
-            EVENT_SUBSCRIBE: self._subscribe,
-            EVENT_UNSUBSCRIBE: self._unsubscribe,
-            EVENT_PING: self._ping,
-        }
+        self.guard = guard
+        self.handlers = handlers
+        self.metrics = metrics
+        self.audit = audit
+        self.sessions: dict[str, Session] = {}
+        self.accepting = True
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
         sid = args[0]
         if event == "connect":
-            if self.hub.is_connected(sid):  # a client-sent event that borrows the name
+            if sid in self.sessions:  # a client-sent event that borrows the name
                 return _reserved(args)
-            self._connect(sid, args[1] if len(args) > 1 else {})
+            environ = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+            self._connect(sid, environ, args[2] if len(args) > 2 else None)
             return None
         if event == "disconnect":
             # During a real disconnect Socket.IO already counts the sid as gone.
             if self.server.manager.is_connected(sid, self.namespace):
                 return _reserved(args)
-            self.hub.disconnect(sid)
-            log.info("client disconnected", extra={"sid": sid, "reason": str(args[1:2])})
+            self._disconnect(sid, str(args[1]) if len(args) > 1 else "")
             return None
-        payloads = args[1:]
-        handler = self._handlers.get(event)
-        if handler is None:
-            return error_ack(
-                _first_id(payloads), ErrorCode.UNKNOWN_EVENT, f"unknown event: {str(event)[:64]!r}"
-            )
-        if len(payloads) != 1:
-            return error_ack(
-                _first_id(payloads),
-                ErrorCode.BAD_REQUEST,
-                f"{event} takes exactly one payload argument, got {len(payloads)}",
-            )
-        payload = payloads[0]
-        try:
-            return handler(sid, payload)
-        except RequestError as exc:
-            return exc.ack(request_id_of(payload))
-        except Exception:
-            log.exception("request handler failed", extra={"sid": sid, "event": event})
-            return error_ack(request_id_of(payload), ErrorCode.INTERNAL, "internal error")
+        return await self._request(sid, event, args[1:])
 
-    def _connect(self, sid: str, environ: dict[str, Any]) -> None:
+    async def close_all(self, code: DisconnectCode, message: str) -> None:
+        """Say goodbye to every connection and close it (shutdown)."""
+        self.accepting = False
+        await asyncio.gather(
+            *(self.close(sid, code, message) for sid in list(self.sessions)),
+            return_exceptions=True,
+        )
+
+    async def close(self, sid: str, code: DisconnectCode, message: str) -> None:
+        """Tell a connection why it is being closed, then close it."""
+        session = self.sessions.get(sid)
+        if session is None or session.closing:
+            return
+        session.closing = True
+        self.metrics.disconnects.labels(code.value).inc()
+        reconnect = code is not DisconnectCode.POLICY
+        goodbye = {"code": code.value, "message": message, "reconnect": reconnect}
+        try:
+            await self.emit(EVENT_GOODBYE, goodbye, to=sid)
+        finally:
+            await self.disconnect(sid)
+
+    def schedule_expiry(self, session: Session) -> None:
+        """Close the connection when its token expires, unless a refresh comes first."""
+        session.cancel_expiry()
+        if session.expires_at is None:
+            return
+        loop = asyncio.get_running_loop()
+        delay = max(0.0, session.expires_at - time.time())
+        session.expiry = loop.call_at(loop.time() + delay, self._expire, session.sid)
+
+    def _connect(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
+        ip = _peer_ip(environ)
+        if not self.accepting:
+            self.metrics.refusals.labels(ErrorCode.UNAVAILABLE.value).inc()
+            raise _refused(RequestError(ErrorCode.UNAVAILABLE, "the server is shutting down"))
+        try:
+            session = self.guard.admit(sid, ip, environ.get("HTTP_ORIGIN"), auth)
+        except RequestError as exc:
+            raise _refused(exc) from None
+        self.sessions[sid] = session
+
         async def send(batch: dict[str, Any]) -> None:
             await self.emit(EVENT_BATCH, batch, to=sid)
 
-        self.hub.connect(sid, send)
-        log.info("client connected", extra={"sid": sid, "peer": _peer(environ)})
+        self.hub.connect(sid, send, session, self._on_overflow(sid), self._observe_flush)
+        self.schedule_expiry(session)
+        self.metrics.connections.labels(session.kind).inc()
+        log.info("client connected", extra={"sid": sid, "ip": ip, "user": session.user})
 
-    def _subscribe(self, sid: str, payload: Any) -> dict[str, Any]:
-        return self.hub.subscribe(sid, parse_request(SubscribeRequest, payload))
+    def _disconnect(self, sid: str, reason: str) -> None:
+        session = self.sessions.pop(sid, None)
+        if session is None:
+            return
+        self.hub.disconnect(sid)
+        self.guard.release(session)
+        self.metrics.connections.labels(session.kind).dec()
+        log.info("client disconnected", extra={"sid": sid, "reason": reason})
 
-    def _unsubscribe(self, sid: str, payload: Any) -> dict[str, Any]:
-        return self.hub.unsubscribe(sid, parse_request(UnsubscribeRequest, payload))
+    async def _request(self, sid: str, event: str, payloads: tuple[Any, ...]) -> dict[str, Any]:
+        first = payloads[0] if payloads else None
+        session = self.sessions.get(sid)
+        if session is None:
+            return error_ack(request_id_of(first), ErrorCode.UNAVAILABLE, "connection closing")
+        session.requests += 1
+        if not session.bucket.try_take():
+            self.audit.record(AuditEvent.RATE_LIMITED, sid=sid, user=session.user)
+            self.metrics.request_errors.labels(ErrorCode.RATE_LIMITED.value).inc()
+            retry = session.bucket.retry_after()
+            return error_ack(
+                request_id_of(first),
+                ErrorCode.RATE_LIMITED,
+                f"too many requests; retry in {retry:.2f}s",
+            )
+        if not self.handlers.handles(event):
+            self.metrics.request_errors.labels(ErrorCode.UNKNOWN_EVENT.value).inc()
+            return error_ack(
+                request_id_of(first), ErrorCode.UNKNOWN_EVENT, f"unknown event: {str(event)[:64]!r}"
+            )
+        if len(payloads) != 1:
+            return error_ack(
+                request_id_of(first),
+                ErrorCode.BAD_REQUEST,
+                f"{event} takes exactly one payload argument, got {len(payloads)}",
+            )
+        if _encoded_size(first) > self.settings.max_message_bytes:
+            self.metrics.request_errors.labels(ErrorCode.MESSAGE_TOO_LARGE.value).inc()
+            return error_ack(
+                request_id_of(first),
+                ErrorCode.MESSAGE_TOO_LARGE,
+                f"requests are limited to {self.settings.max_message_bytes} bytes",
+            )
+        return await self.handlers.handle(session, event, first)
 
-    def _ping(self, sid: str, payload: Any) -> dict[str, Any]:
-        request = parse_request(PingRequest, payload)
-        return {
-            "ok": True,
-            "id": request.id,
-            "client_ts": request.client_ts,
-            "server_ts": now_ms(),
-        }
+    def _on_overflow(self, sid: str) -> Callable[[], None]:
+        def overflow() -> None:
+            self.audit.record(AuditEvent.SLOW_CONSUMER, sid=sid)
+            self._spawn(self.close(sid, DisconnectCode.SLOW_CONSUMER, "too far behind the feed"))
+
+        return overflow
+
+    def _expire(self, sid: str) -> None:
+        session = self.sessions.get(sid)
+        if session is None or session.expires_at is None:
+            return
+        if session.expires_at > time.time():  # refreshed meanwhile
+            self.schedule_expiry(session)
+            return
+        self._spawn(self.close(sid, DisconnectCode.TOKEN_EXPIRED, "token expired; reconnect"))
+
+    def _observe_flush(self, items: list[Pending]) -> None:
+        newest = 0
+        for channel, _, data in items:
+            if channel.startswith("price:"):
+                newest = max(newest, data["ts"])
+        if newest:
+            self.metrics.delivery_latency.observe(max(0.0, time.time() - newest / 1000))
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
 
-def _first_id(payloads: tuple[Any, ...]) -> str | None:
-    return request_id_of(payloads[0]) if payloads else None
+def _encoded_size(payload: Any) -> int:
+    try:
+        return len(json.dumps(payload, separators=(",", ":"), default=str))
+    except (TypeError, ValueError):
+        return 0
 
 
 def _reserved(args: tuple[Any, ...]) -> dict[str, Any]:
-    return error_ack(_first_id(args[1:]), ErrorCode.UNKNOWN_EVENT, "reserved event name")
+    first = args[1] if len(args) > 1 else None
+    return error_ack(request_id_of(first), ErrorCode.UNKNOWN_EVENT, "reserved event name")
 
 
-def _peer(environ: dict[str, Any]) -> str:
+def _refused(exc: RequestError) -> socketio.exceptions.ConnectionRefusedError:
+    return socketio.exceptions.ConnectionRefusedError(exc.message, exc.data())
+
+
+def _peer_ip(environ: dict[str, Any]) -> str:
     scope = environ.get("asgi.scope") or {}
     client = scope.get("client")
-    return f"{client[0]}:{client[1]}" if client else "unknown"
+    return str(client[0]) if client else "unknown"

@@ -1,99 +1,179 @@
-"""One connection's outbound side: conflation buffer and paced flushing.
+"""One connection's outbound side: conflation buffer, lossless queue and paced flushing.
 
-Updates offered to a writer replace any pending update of the same channel (latest value
-wins). The writer flushes everything pending as one batch, at most once per `throttle`
-seconds and never while the previous batch is still being sent: a slow connection simply
-receives fewer, fresher batches. Offering never awaits, so publishing never waits on a client.
+Conflated updates offered to a writer replace any pending update with the same key (latest
+value wins; the key is the channel, or the channel and bar start for bars). Lossless updates
+(news, alerts) are queued in order and never replaced. The writer flushes everything pending
+as one batch, at most once per `throttle` seconds and never while the previous batch is still
+being sent: a slow connection simply receives fewer, fresher batches.
+
+Only lossless messages can pile up. When more than `max_queue` of them wait, the connection
+is a slow consumer: the writer stops accepting updates and asks, once, for the connection to
+be closed (`on_overflow`), so server memory stays bounded. Offering never awaits, so
+publishing never waits on a client.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
+
+from realtime_server.clock import now_ms
 
 log = logging.getLogger(__name__)
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 """Delivers one batch payload to the connection."""
 
+Pending = tuple[str, int, Any]
+"""(channel, seq, data) of an update waiting for the next flush."""
+
+
+@dataclass(slots=True)
+class WriterStats:
+    """Counts of one writer, or sums over several."""
+
+    batches: int = 0
+    updates: int = 0
+    conflation_drops: int = 0
+    queue_depth: int = 0
+
+    def add(self, other: WriterStats) -> None:
+        self.batches += other.batches
+        self.updates += other.updates
+        self.conflation_drops += other.conflation_drops
+        self.queue_depth += other.queue_depth
+
 
 class ClientWriter:
-    """Conflates and paces the updates owed to one connection."""
+    """Conflates, queues and paces the updates owed to one connection."""
 
     __slots__ = (
         "_closed",
+        "_conflated",
         "_handle",
         "_last_flush",
         "_loop",
-        "_pending",
+        "_lossless",
+        "_on_flush",
+        "_on_overflow",
         "_send",
         "_sending",
         "_task",
-        "conflated",
-        "flushes",
+        "batches_sent",
+        "conflated_drops",
+        "max_queue",
+        "overflowed",
         "sid",
         "throttle",
+        "updates_sent",
     )
 
-    def __init__(self, sid: str, send: Send, throttle: float) -> None:
+    def __init__(
+        self,
+        sid: str,
+        send: Send,
+        throttle: float,
+        max_queue: int = 1000,
+        on_overflow: Callable[[], None] | None = None,
+        on_flush: Callable[[list[Pending]], None] | None = None,
+    ) -> None:
         self.sid = sid
         self.throttle = throttle
-        self.conflated = 0
-        """Updates replaced before they were sent (dropped by conflation)."""
-        self.flushes = 0
+        self.max_queue = max_queue
+        self.conflated_drops = 0
+        """Updates replaced before they were sent."""
+        self.batches_sent = 0
+        self.updates_sent = 0
+        self.overflowed = False
         self._send = send
+        self._on_overflow = on_overflow
+        self._on_flush = on_flush
         self._loop = asyncio.get_running_loop()
-        self._pending: dict[str, tuple[int, Any]] = {}
+        self._conflated: dict[Hashable, Pending] = {}
+        self._lossless: list[Pending] = []
         self._handle: asyncio.TimerHandle | None = None
         self._sending = False
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         self._last_flush = float("-inf")
 
-    def offer(self, channel: str, seq: int, data: Any) -> None:
-        """Queue a channel's new value for the next flush, replacing an unsent older one."""
+    @property
+    def queue_depth(self) -> int:
+        """Updates waiting for the next flush."""
+        return len(self._conflated) + len(self._lossless)
+
+    def stats(self) -> WriterStats:
+        return WriterStats(
+            self.batches_sent, self.updates_sent, self.conflated_drops, self.queue_depth
+        )
+
+    def offer(self, channel: str, seq: int, data: Any, key: Hashable | None = None) -> None:
+        """Queue a conflated update, replacing an unsent one with the same key."""
         if self._closed:
             return
-        if channel in self._pending:
-            self.conflated += 1
-        self._pending[channel] = (seq, data)
+        slot = channel if key is None else (channel, key)
+        if slot in self._conflated:
+            self.conflated_drops += 1
+        self._conflated[slot] = (channel, seq, data)
+        self._schedule()
+
+    def enqueue(self, channel: str, seq: int, data: Any) -> None:
+        """Queue a lossless update behind every earlier one."""
+        if self._closed:
+            return
+        if len(self._lossless) >= self.max_queue:
+            self._overflow()
+            return
+        self._lossless.append((channel, seq, data))
         self._schedule()
 
     def discard(self, channels: set[str]) -> None:
         """Drop pending updates of channels the connection no longer follows."""
-        for channel in channels:
-            self._pending.pop(channel, None)
+        self._conflated = {k: v for k, v in self._conflated.items() if v[0] not in channels}
+        self._lossless = [item for item in self._lossless if item[0] not in channels]
 
     def close(self) -> None:
         self._closed = True
-        self._pending.clear()
+        self._conflated.clear()
+        self._lossless.clear()
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
 
+    def _overflow(self) -> None:
+        if not self.overflowed:
+            self.overflowed = True
+            log.warning("slow consumer", extra={"sid": self.sid, "queued": len(self._lossless)})
+            if self._on_overflow is not None:
+                self._on_overflow()
+        self.close()
+
     def _schedule(self) -> None:
-        if self._handle is not None or self._sending or not self._pending:
+        if self._handle is not None or self._sending:
             return
-        delay = self._last_flush + self.throttle - self._loop.time()
-        self._handle = self._loop.call_at(self._loop.time() + max(delay, 0.0), self._flush)
+        loop = self._loop
+        due = max(self._last_flush + self.throttle, loop.time())
+        self._handle = loop.call_at(due, self._flush)
 
     def _flush(self) -> None:
         self._handle = None
-        if self._closed or not self._pending:
+        if self._closed or not (self._conflated or self._lossless):
             return
-        pending, self._pending = self._pending, {}
+        items = self._lossless + list(self._conflated.values())
+        self._lossless = []
+        self._conflated = {}
         self._last_flush = self._loop.time()
         self._sending = True
-        self.flushes += 1
+        self.batches_sent += 1
+        self.updates_sent += len(items)
+        if self._on_flush is not None:
+            self._on_flush(items)
         batch = {
-            "server_ts": int(time.time() * 1000),
-            "updates": [
-                {"channel": channel, "seq": seq, "data": data}
-                for channel, (seq, data) in pending.items()
-            ],
+            "server_ts": now_ms(),
+            "updates": [{"channel": ch, "seq": seq, "data": data} for ch, seq, data in items],
         }
         self._task = self._loop.create_task(self._deliver(batch))
 
@@ -105,4 +185,5 @@ class ClientWriter:
         finally:
             self._sending = False
             self._task = None
-            self._schedule()
+            if self._conflated or self._lossless:
+                self._schedule()

@@ -52,6 +52,10 @@ class QuoteBook:
     def instrument(self, symbol: str) -> Instrument:
         return self._instruments[symbol]
 
+    def quotes(self) -> dict[str, dict[str, Any]]:
+        """Every symbol's latest quote (a live view: do not modify)."""
+        return self._quotes
+
     def quote(self, symbol: str) -> dict[str, Any] | None:
         """The latest quote of `symbol` in wire form, or None before its first tick."""
         return self._quotes.get(symbol)

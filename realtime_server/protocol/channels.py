@@ -20,7 +20,7 @@ from enum import StrEnum
 from realtime_server.protocol.errors import ErrorCode, RequestError
 
 SYMBOL_PATTERN = re.compile(r"^[A-Z][A-Z0-9.\-]{0,14}$")
-USER_PATTERN = re.compile(r"^[A-Za-z0-9_.@:\-]{1,128}$")
+USER_PATTERN = re.compile(r"^[A-Za-z0-9_.@\-]{1,128}$")
 WILDCARD = "*"
 MAX_CHANNEL_LENGTH = 160
 

@@ -69,6 +69,8 @@ class ListSubscriptionsRequest(Request):
 class PingRequest(Request):
     client_ts: int
     """The client's clock when it sent the ping, in ms since the epoch; echoed back."""
+    rtt_ms: float | None = Field(default=None, ge=0, le=600_000)
+    """The client's latest measured round trip, reported for the server's metrics."""
 
 
 class RefreshRequest(Request):

@@ -40,9 +40,26 @@ class Tick:
     ts: int
 
 
+@dataclass(frozen=True, slots=True)
+class Jump:
+    """A news-like price shock: `symbol` moved by `change` (0.02 = +2%) at `ts` (ms).
+
+    `price` is the trade price of the tick that carried the jump.
+    """
+
+    symbol: str
+    ts: int
+    change: float
+    price: float
+
+
 TickSink = Callable[[Sequence[Tick]], None]
 """Receives ticks in source order, synchronously; several may arrive together when they share
 a moment. A sink must not block: it runs on the event loop between source steps."""
+
+
+JumpSink = Callable[[Jump], None]
+"""Receives each price shock right after the ticks that carried it."""
 
 
 class Source(Protocol):
@@ -54,6 +71,7 @@ class Source(Protocol):
         """Every instrument this source can produce ticks for, in a stable order."""
         ...
 
-    async def run(self, sink: TickSink) -> None:
-        """Produce ticks into `sink` until cancelled."""
+    async def run(self, sink: TickSink, on_jump: JumpSink | None = None) -> None:
+        """Produce ticks into `sink` (and shocks into `on_jump`, if the source knows them)
+        until cancelled."""
         ...

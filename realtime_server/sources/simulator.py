@@ -35,9 +35,8 @@ import math
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
-from realtime_server.sources.base import Instrument, Tick, TickSink
+from realtime_server.sources.base import Instrument, Jump, JumpSink, Tick, TickSink
 from realtime_server.sources.universe import DEFAULT_UNIVERSE, UniverseEntry
 
 YEAR_SECONDS = 252 * 6.5 * 3600
@@ -52,19 +51,6 @@ MAX_SYSTEMATIC_SHARE = 0.8
 SPREAD_PER_VOL = 0.001
 MIN_SLEEP_S = 0.005
 DAY_MS = 86_400_000
-
-
-@dataclass(frozen=True, slots=True)
-class Jump:
-    """A news-like price shock: `symbol` moved by `change` (0.02 = +2%) at `ts` (ms).
-
-    `price` is the trade price of the tick that carried the jump.
-    """
-
-    symbol: str
-    ts: int
-    change: float
-    price: float
 
 
 class MarketSimulator:
@@ -293,8 +279,9 @@ class SimulatorSource:
     def _now_ms(self) -> int:
         return math.floor(self._clock() * 1000)
 
-    async def run(self, sink: TickSink) -> None:
-        """Deliver ticks to `sink` as they fall due, until cancelled."""
+    async def run(self, sink: TickSink, on_jump: JumpSink | None = None) -> None:
+        """Deliver ticks to `sink` as they fall due, until cancelled; jumps to `on_jump`."""
+        jump_sink = on_jump or self.on_jump
         sim = MarketSimulator(
             self.universe,
             seed=self.seed,
@@ -321,8 +308,8 @@ class SimulatorSource:
                 jump = sim.last_jump
             if batch:
                 sink(batch)
-                if self.on_jump is not None:
+                if jump_sink is not None:
                     for item in jumps:
-                        self.on_jump(item)
+                        jump_sink(item)
             wait_s = (tick.ts - self._now_ms()) / 1000
             await asyncio.sleep(max(MIN_SLEEP_S, wait_s))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,11 +21,14 @@ class FeedServerProcess:
 
     def __init__(self, port: int | None = None, **env: str) -> None:
         self.port = port or free_port()
+        self.data_dir = tempfile.mkdtemp(prefix="feed-data-")
+        """Alerts database and audit log; kept across restarts of this process object."""
         self.env = {
             **os.environ,
             "FEED_HOST": "127.0.0.1",
             "FEED_PORT": str(self.port),
             "FEED_LOG_FORMAT": "json",
+            "FEED_DATA_DIR": self.data_dir,
             **env,
         }
         self.process: ManagedProcess | None = None
@@ -70,6 +75,7 @@ class FeedServerProcess:
     def close(self) -> None:
         if self.process is not None:
             self.process.close()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 @contextlib.contextmanager

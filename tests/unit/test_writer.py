@@ -46,7 +46,7 @@ async def test_latest_value_per_channel_wins() -> None:
         {"channel": "price:AAPL", "seq": 5, "data": {"last": 5}},
         {"channel": "price:MSFT", "seq": 1, "data": {"last": 100}},
     ]
-    assert writer.conflated == 4
+    assert writer.conflated_drops == 4
 
 
 async def test_flushes_are_spaced_by_the_throttle() -> None:
@@ -87,3 +87,53 @@ async def test_discard_and_close_drop_pending_updates() -> None:
     writer.offer("price:MSFT", 3, {})
     await asyncio.sleep(0.1)
     assert len(rec.batches) == 1
+
+
+async def test_bars_conflate_per_key_so_a_closed_bar_is_not_lost() -> None:
+    rec = Recorder()
+    writer = ClientWriter("sid", rec.send, throttle=0.05)
+    writer.offer("bars:1s:AAPL", 1, {"start": 1000, "closed": False}, key=1000)
+    writer.offer("bars:1s:AAPL", 2, {"start": 1000, "closed": True}, key=1000)
+    writer.offer("bars:1s:AAPL", 3, {"start": 2000, "closed": False}, key=2000)
+    await rec.wait_for(1)
+    seqs = [u["seq"] for u in rec.batches[0][1]["updates"]]
+    assert seqs == [2, 3]
+
+
+async def test_lossless_updates_arrive_all_in_order_before_conflated_ones() -> None:
+    rec = Recorder()
+    writer = ClientWriter("sid", rec.send, throttle=0.05)
+    writer.offer("price:AAPL", 1, {})
+    for seq in range(1, 6):
+        writer.enqueue("news", seq, {"n": seq})
+    await rec.wait_for(1)
+    updates = rec.batches[0][1]["updates"]
+    assert [(u["channel"], u["seq"]) for u in updates] == [
+        ("news", 1),
+        ("news", 2),
+        ("news", 3),
+        ("news", 4),
+        ("news", 5),
+        ("price:AAPL", 1),
+    ]
+
+
+async def test_a_slow_consumer_overflows_once_and_stops_accepting() -> None:
+    overflows = []
+    never = asyncio.Event()
+
+    async def stuck(batch: dict[str, Any]) -> None:
+        await never.wait()
+
+    writer = ClientWriter(
+        "sid", stuck, throttle=0.0, max_queue=10, on_overflow=lambda: overflows.append(1)
+    )
+    writer.enqueue("news", 1, {})
+    await asyncio.sleep(0)  # the first batch goes out and never completes
+    await asyncio.sleep(0)
+    for seq in range(2, 30):
+        writer.enqueue("news", seq, {})
+    assert overflows == [1]
+    assert writer.overflowed
+    assert writer.queue_depth == 0, "memory is released at once"
+    never.set()

@@ -1,0 +1,162 @@
+"""Admission: who may connect, with which credentials, how often — and the audit of it all.
+
+`admit` runs the checks of a new connection in order: IP rules, connection-attempt rate per
+IP, Origin, credentials (a JWT in `auth.token`, or guest access when the server allows it),
+then connection counts per IP and per user. Each refusal raises a `RequestError` with its
+code, is counted in metrics and recorded in the audit log (never with the token).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from realtime_server.config import Settings
+from realtime_server.metrics import FeedMetrics
+from realtime_server.protocol import ErrorCode, RequestError
+from realtime_server.security import (
+    AuditEvent,
+    AuditLog,
+    Claims,
+    ConnectionCounter,
+    IpRules,
+    KeyedBuckets,
+    OriginPolicy,
+    ScopeSet,
+    TokenBucket,
+    TokenVerifier,
+    load_policy,
+)
+from realtime_server.session import Session
+
+MAX_TRACKED_IPS = 100_000
+
+
+def build_verifier(settings: Settings) -> TokenVerifier | None:
+    """The token verifier the settings describe, or None when no key is configured."""
+    public_key: Any = settings.jwt_public_key_file
+    if settings.jwt_public_key is not None:
+        public_key = settings.jwt_public_key.get_secret_value()
+    secret = settings.jwt_secret.get_secret_value() if settings.jwt_secret else None
+    if public_key is None and secret is None:
+        return None
+    policy = load_policy(
+        settings.jwt_algorithm,
+        audience=settings.jwt_audience,
+        issuer=settings.jwt_issuer,
+        public_key=public_key if settings.jwt_algorithm != "HS256" else None,
+        hs_secret=secret if settings.jwt_algorithm == "HS256" else None,
+        leeway_s=settings.jwt_leeway_s,
+    )
+    return TokenVerifier(policy)
+
+
+class Guard:
+    """Admits connections, verifies and refreshes tokens, and releases what a session held."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        verifier: TokenVerifier | None,
+        audit: AuditLog,
+        metrics: FeedMetrics,
+    ) -> None:
+        self.settings = settings
+        self.verifier = verifier
+        self.audit = audit
+        self.metrics = metrics
+        self.ip_rules = IpRules(settings.ip_allow, settings.ip_deny)
+        self.origins = OriginPolicy(settings.allowed_origins)
+        self.attempts = KeyedBuckets(
+            settings.connect_rate_per_ip, settings.connect_burst_per_ip, max_keys=MAX_TRACKED_IPS
+        )
+        self.counter = ConnectionCounter(
+            settings.max_connections_per_ip, settings.max_connections_per_user
+        )
+        self.guest_scopes = ScopeSet(settings.guest_channels)
+
+    def admit(self, sid: str, ip: str, origin: str | None, auth: object) -> Session:
+        """A session for a new connection, or a `RequestError` saying why not."""
+        try:
+            if not self.ip_rules.permits(ip):
+                raise RequestError(ErrorCode.FORBIDDEN, "connections from this address are denied")
+            if not self.attempts.try_take(ip):
+                raise RequestError(
+                    ErrorCode.RATE_LIMITED, "too many connection attempts; slow down"
+                )
+            if not self.origins.permits(origin):
+                raise RequestError(ErrorCode.FORBIDDEN, "origin not allowed")
+            claims = self._credentials(auth)
+            user = claims.sub if claims else None
+            code = self.counter.try_acquire(ip, user)
+            if code is not None:
+                raise RequestError(code, "too many connections from this address or user")
+        except RequestError as exc:
+            self.metrics.refusals.labels(exc.code.value).inc()
+            event = AuditEvent.AUTH_FAILURE if _is_auth(exc.code) else AuditEvent.REFUSE
+            self.audit.record(event, sid=sid, ip=ip, origin=origin, code=exc.code.value)
+            raise
+        session = Session(
+            sid=sid,
+            ip=ip,
+            user=user,
+            scopes=ScopeSet(claims.scopes, sub=claims.sub) if claims else self.guest_scopes,
+            expires_at=float(claims.exp) if claims else None,
+            bucket=TokenBucket(self.settings.message_rate, self.settings.message_burst),
+        )
+        self.metrics.connects.inc()
+        self.audit.record(AuditEvent.CONNECT, sid=sid, ip=ip, user=user, kind=session.kind)
+        return session
+
+    def refresh(self, session: Session, token: str) -> Claims:
+        """Swap a session's token for a newer one of the same user."""
+        try:
+            if self.verifier is None:
+                raise RequestError(ErrorCode.UNAUTHORIZED, "this server accepts no tokens")
+            claims = self.verifier.verify(token)
+            if session.user is not None and claims.sub != session.user:
+                raise RequestError(ErrorCode.FORBIDDEN, "a refresh token must be for the same user")
+        except RequestError as exc:
+            self.audit.record(
+                AuditEvent.AUTH_FAILURE, sid=session.sid, ip=session.ip, code=exc.code.value
+            )
+            raise
+        if session.user is None:  # a guest signing in: count the connection against the user
+            self.counter.release(session.ip, None)
+            code = self.counter.try_acquire(session.ip, claims.sub)
+            if code is not None:
+                self.counter.try_acquire(session.ip, None)
+                raise RequestError(code, "too many connections for this user")
+        session.user = claims.sub
+        session.scopes = ScopeSet(claims.scopes, sub=claims.sub)
+        session.expires_at = float(claims.exp)
+        self.audit.record(AuditEvent.TOKEN_REFRESH, sid=session.sid, user=claims.sub)
+        return claims
+
+    def bearer_scopes(self, authorization: str | None) -> ScopeSet:
+        """Scopes for an HTTP request's `Authorization: Bearer` header (or guest scopes)."""
+        token = None
+        if authorization and authorization.lower().startswith("bearer "):
+            token = authorization[7:].strip()
+        claims = self._credentials({"token": token} if token else None)
+        return ScopeSet(claims.scopes, sub=claims.sub) if claims else self.guest_scopes
+
+    def release(self, session: Session) -> None:
+        session.cancel_expiry()
+        self.counter.release(session.ip, session.user)
+        self.audit.record(AuditEvent.DISCONNECT, sid=session.sid, user=session.user)
+
+    def _credentials(self, auth: object) -> Claims | None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if token is None:
+            if self.settings.require_auth:
+                raise RequestError(ErrorCode.UNAUTHORIZED, "a token is required")
+            return None
+        if not isinstance(token, str) or not token:
+            raise RequestError(ErrorCode.UNAUTHORIZED, "auth.token must be a non-empty string")
+        if self.verifier is None:
+            raise RequestError(ErrorCode.UNAUTHORIZED, "this server accepts no tokens")
+        return self.verifier.verify(token)
+
+
+def _is_auth(code: ErrorCode) -> bool:
+    return code in (ErrorCode.UNAUTHORIZED, ErrorCode.TOKEN_EXPIRED)
