@@ -51,6 +51,18 @@ ensure_test_tools() {
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   apt_install "${missing[@]}"
+  ensure_interop_packages
+}
+
+# The official socket.io-client, for the interoperability test (tests/interop).
+ensure_interop_packages() {
+  local dir="$ROOT/tests/interop" want
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$dir/node_modules/.lock-sha256" 2>/dev/null)" != "$want" ]; then
+    log "installing tests/interop npm packages (socket.io-client)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$want" > "$dir/node_modules/.lock-sha256"
+  fi
 }
 
 main() {
