@@ -115,17 +115,16 @@ class Guard:
             claims = self.verifier.verify(token)
             if session.user is not None and claims.sub != session.user:
                 raise RequestError(ErrorCode.FORBIDDEN, "a refresh token must be for the same user")
+            if session.user is None:  # a guest signing in: count the connection against the user
+                self.counter.release(session.ip, None)
+                code = self.counter.try_acquire(session.ip, claims.sub)
+                if code is not None:
+                    self.counter.try_acquire(session.ip, None)
+                    raise RequestError(code, "too many connections for this user")
         except RequestError as exc:
-            self.audit.record(
-                AuditEvent.AUTH_FAILURE, sid=session.sid, ip=session.ip, code=exc.code.value
-            )
+            event = AuditEvent.AUTH_FAILURE if _is_auth(exc.code) else AuditEvent.REFUSE
+            self.audit.record(event, sid=session.sid, ip=session.ip, code=exc.code.value)
             raise
-        if session.user is None:  # a guest signing in: count the connection against the user
-            self.counter.release(session.ip, None)
-            code = self.counter.try_acquire(session.ip, claims.sub)
-            if code is not None:
-                self.counter.try_acquire(session.ip, None)
-                raise RequestError(code, "too many connections for this user")
         session.user = claims.sub
         session.scopes = ScopeSet(claims.scopes, sub=claims.sub)
         session.expires_at = float(claims.exp)

@@ -122,7 +122,9 @@ class FeedNamespace(socketio.AsyncNamespace):
         if session.expires_at is None:
             return
         loop = asyncio.get_running_loop()
-        delay = max(0.0, session.expires_at - time.time())
+        # The guard admits tokens up to the leeway past `exp`; expire them on the same terms.
+        deadline = session.expires_at + self.settings.jwt_leeway_s
+        delay = max(0.0, deadline - time.time())
         session.expiry = loop.call_at(loop.time() + delay, self._expire, session.sid)
 
     def _connect(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
@@ -199,7 +201,7 @@ class FeedNamespace(socketio.AsyncNamespace):
         session = self.sessions.get(sid)
         if session is None or session.expires_at is None:
             return
-        if session.expires_at > time.time():  # refreshed meanwhile
+        if session.expires_at + self.settings.jwt_leeway_s > time.time():  # refreshed meanwhile
             self.schedule_expiry(session)
             return
         self._spawn(self.close(sid, DisconnectCode.TOKEN_EXPIRED, "token expired; reconnect"))
@@ -219,8 +221,9 @@ class FeedNamespace(socketio.AsyncNamespace):
 
 
 def _encoded_size(payload: Any) -> int:
+    """The payload's size as UTF-8 JSON, as a client sends it."""
     try:
-        return len(json.dumps(payload, separators=(",", ":"), default=str))
+        return len(json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode())
     except (TypeError, ValueError):
         return 0
 

@@ -66,8 +66,12 @@ class ListSubscriptionsRequest(Request):
     pass
 
 
+MAX_SAFE_INTEGER = 2**53 - 1
+"""The largest integer a JavaScript client represents exactly."""
+
+
 class PingRequest(Request):
-    client_ts: int
+    client_ts: int = Field(ge=0, le=MAX_SAFE_INTEGER)
     """The client's clock when it sent the ping, in ms since the epoch; echoed back."""
     rtt_ms: float | None = Field(default=None, ge=0, le=600_000)
     """The client's latest measured round trip, reported for the server's metrics."""
