@@ -581,9 +581,9 @@ async def test_guest_cannot_sign_in_as_a_user_at_the_connection_limit(
 async def test_a_token_the_server_admits_is_not_expired_at_once(
     auth_server, issuer, open_feed
 ) -> None:
-    expired_2s_ago = issuer.token(user("late"), ttl=60, now=time.time() - 60.5)  # leeway is 2 s
+    just_expired = issuer.token(user("late"), ttl=60, now=time.time() - 60.5)  # leeway is 2 s
     try:
-        conn = await open_feed(auth_server.url, expired_2s_ago)
+        conn = await open_feed(auth_server.url, just_expired)
     except ConnectRefusedError as refused:  # refusing it is consistent too
         assert refused.code == "token_expired"
         return
