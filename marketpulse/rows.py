@@ -9,7 +9,7 @@ per cell (WCAG 2.3.1).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from realtime_server.protocol import Quote
 
@@ -48,6 +48,20 @@ class QuoteRow:
 def initial_rows(names: Mapping[str, str]) -> list[QuoteRow]:
     """Placeholder rows for a watchlist, in its order, before any quote arrived."""
     return [QuoteRow(symbol=symbol, name=name) for symbol, name in names.items()]
+
+
+def reshape_rows(
+    rows: Iterable[QuoteRow], symbols: Sequence[str], name_of: Callable[[str], str]
+) -> list[QuoteRow]:
+    """Rows for `symbols`, in that order: a symbol's existing row is kept (as a fresh copy, see
+    `apply_quotes`), a new symbol gets a placeholder row named by `name_of`."""
+    by_symbol = {row.symbol: row for row in rows}
+    return [
+        dataclasses.replace(by_symbol[symbol])
+        if symbol in by_symbol
+        else QuoteRow(symbol=symbol, name=name_of(symbol))
+        for symbol in symbols
+    ]
 
 
 def format_price(value: float) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import (
@@ -35,8 +36,30 @@ class Settings(BaseSettings):
     """Requested interval between two batches; 250 ms keeps price flashes under 3/s/cell."""
     feed_request_timeout_s: float = Field(default=5.0, gt=0)
     """How long to wait for an acknowledgement (subscribe, ping) from the feed server."""
+    feed_urls: list[str] = Field(default_factory=list)
+    """Feed servers to fail over between, in order of preference (JSON list in the
+    environment). Empty: just `feed_url`."""
+    feed_failover_after_s: float = Field(default=10.0, gt=0)
+    """With several `feed_urls`: how long the link may stay down before trying the next one."""
     db_url: str = "sqlite:///marketpulse.db"
     """SQLAlchemy URL of the app's database (used by `rxconfig.py`)."""
+
+    jwt_private_key_file: Path = Path("var/keys/feed_ed25519.pem")
+    """Ed25519 private key (PEM) the app signs feed tokens with. Generated on first run when
+    missing, with the public key beside it as `feed_ed25519.pub.pem` for the feed server."""
+    jwt_ttl_s: int = Field(default=900, ge=60, le=86_400)
+    """Lifetime of a feed token; the app re-mints it well before it expires."""
+    jwt_audience: str = "marketpulse-feed"
+    """`aud` claim of feed tokens: the feed server's `FEED_JWT_AUDIENCE`."""
+    jwt_issuer: str = "marketpulse"
+    """`iss` claim of feed tokens: the feed server's `FEED_JWT_ISSUER`."""
+    jwt_scope: str = "price:* bars:* news news:* summary"
+    """`scope` claim of feed tokens (the user's own alerts channel is implied by the server)."""
+
+    session_ttl_s: int = Field(default=30 * 86_400, ge=300)
+    """How long a login lasts (the session cookie's and the server-side session's lifetime)."""
+    watchlist_max_symbols: int = Field(default=50, ge=1, le=500)
+    """Most symbols one watchlist may hold."""
 
     @classmethod
     def settings_customise_sources(
@@ -54,6 +77,10 @@ class Settings(BaseSettings):
             env_settings,
             TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
         )
+
+    def feed_url_list(self) -> list[str]:
+        """The feed servers to use, in order: `feed_urls`, or just `feed_url`."""
+        return list(self.feed_urls) or [self.feed_url]
 
 
 @lru_cache(maxsize=1)

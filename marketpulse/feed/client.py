@@ -1,206 +1,127 @@
-"""`FeedClient`: one connection to the feed server's `/feed` namespace, as an asyncio object.
+"""`FeedClient`: the public face of the feed client — lifecycle, requests, events, metrics.
 
-It owns the Socket.IO client and nothing else: it connects (retrying until the server answers),
-subscribes, pings, keeps its subscriptions across reconnections, validates every incoming message
-with the protocol models, and hands its consumer an inbox of `FeedEvent`s (batches and link-state
-changes) in arrival order. It never imports Reflex; the app's background task drives it.
-
-Reconnection is Socket.IO's own (exponential backoff with jitter). Two gaps are filled here: the
-first connection is retried by `connect()` itself, and a disconnect the server initiated (which
-Socket.IO does not retry) starts the same retry loop. After every reconnection the client
-subscribes again and queues the ack's snapshot as a batch, so the consumer sees fresh values.
+It assembles the parts and delegates: `Link` runs the connection (attempts, failover,
+backoff, polling fallback, live sessions), `Outbox` orders requests (queued while offline),
+`Sequencer` cleans the message stream, `TokenKeeper` mints and schedules tokens, `LinkMetrics`
+measures. The consumer reads everything from one inbox, `next_events()`, in arrival order.
+Not thread-safe: use it from one asyncio task (its socket handlers run on the same loop).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import itertools
-import logging
+import dataclasses
 import random
-from collections.abc import Mapping
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import socketio
-from pydantic import BaseModel, ValidationError
-from socketio import exceptions as sio_exceptions
-
+from marketpulse.feed.backoff import Backoff
+from marketpulse.feed.config import FeedClientConfig
+from marketpulse.feed.context import FeedContext
 from marketpulse.feed.errors import (
+    FeedClosedError,
     FeedConnectError,
-    FeedNotConnectedError,
-    FeedProtocolError,
-    FeedRequestError,
-    FeedTimeoutError,
     FeedUnauthorizedError,
 )
-from marketpulse.feed.events import FeedEvent, LinkState, LinkStateChanged
-from marketpulse.feed.messages import (
-    AUTH_REFUSAL_CODES,
-    AckT,
-    now_ms,
-    parse_ack,
-    refusal_code,
-    snapshot_batch,
-)
+from marketpulse.feed.events import Batch, FeedEvent
+from marketpulse.feed.link import Link
+from marketpulse.feed.metrics import FeedMetricsSnapshot
+from marketpulse.feed.operations import FeedOperations
+from marketpulse.feed.status import ConnectionStatus, LinkState
+from marketpulse.feed.tokens import TokenKeeper, TokenProvider, static_provider
 from realtime_server.protocol import (
     DEFAULT_THROTTLE_MS,
-    EVENT_BATCH,
-    EVENT_PING,
-    EVENT_SUBSCRIBE,
-    EVENT_UNSUBSCRIBE,
-    NAMESPACE,
-    Batch,
     PingAck,
-    PingRequest,
-    SubscribeAck,
-    SubscribeRequest,
-    UnsubscribeAck,
-    UnsubscribeRequest,
+    Update,
 )
 
-logger = logging.getLogger(__name__)
+SETTLED = frozenset({LinkState.LIVE, LinkState.UNAUTHORIZED, LinkState.OFFLINE})
 
 
-class FeedClient:
-    """A connection to the feed server. Create, `connect()`, `subscribe()`, read `next_events()`.
-
-    Not thread-safe; use it from one asyncio task (its Socket.IO handlers run on the same loop).
-    """
+class FeedClient(FeedOperations):
+    """A resilient subscription to the feed; see `marketpulse.feed` for the whole API."""
 
     def __init__(
         self,
+        config: FeedClientConfig | None = None,
         *,
-        socketio_path: str = "socket.io",
-        request_timeout: float = 5.0,
-        reconnection_delay: float = 0.5,
-        reconnection_delay_max: float = 5.0,
-        transports: list[str] | None = None,
+        socketio_path: str | None = None,
+        request_timeout: float | None = None,
+        reconnection_delay: float | None = None,
+        reconnection_delay_max: float | None = None,
+        transports: Sequence[str] | None = None,
+        rng: random.Random | None = None,
     ) -> None:
-        self._socketio_path = socketio_path
-        self._request_timeout = request_timeout
-        self._delay_min = reconnection_delay
-        self._delay_max = reconnection_delay_max
-        self._transports = transports or ["websocket"]
-        self._sio = socketio.AsyncClient(
-            reconnection=True,
-            reconnection_attempts=0,
-            reconnection_delay=reconnection_delay,
-            reconnection_delay_max=reconnection_delay_max,
-            handle_sigint=False,
-            request_timeout=request_timeout,
-        )
-        self._sio.on("connect", self._on_connect, namespace=NAMESPACE)
-        self._sio.on("disconnect", self._on_disconnect, namespace=NAMESPACE)
-        self._sio.on("connect_error", self._on_connect_error, namespace=NAMESPACE)
-        self._sio.on(EVENT_BATCH, self._on_batch, namespace=NAMESPACE)
-        self._inbox: asyncio.Queue[FeedEvent] = asyncio.Queue()
-        self._state = LinkState.IDLE
-        self._url = ""
-        self._auth: dict[str, Any] | None = None
-        self._channels: dict[str, None] = {}
-        self._throttle_ms = DEFAULT_THROTTLE_MS
-        self._ids = itertools.count(1)
-        self._closing = False
-        self._refusal: tuple[str, str] | None = None
+        config = config or FeedClientConfig()
+        overrides: dict[str, Any] = {}
+        if socketio_path is not None:
+            overrides["socketio_path"] = socketio_path
+        if request_timeout is not None:
+            overrides["request_timeout_s"] = request_timeout
+        if transports is not None:
+            overrides["transports"] = tuple(transports)
+        if reconnection_delay is not None or reconnection_delay_max is not None:
+            base = reconnection_delay or config.backoff.base_s
+            cap = max(base, reconnection_delay_max or config.backoff.cap_s)
+            overrides["backoff"] = dataclasses.replace(config.backoff, base_s=base, cap_s=cap)
+        self.config = dataclasses.replace(config, **overrides)
+        self._ctx = FeedContext(self.config)
+        self._link = Link(self._ctx, Backoff(self.config.backoff, rng))
         self._tasks: set[asyncio.Task[None]] = set()
-        self.invalid_messages = 0
-        """Messages dropped because they did not match the protocol models."""
+        self._running: asyncio.Task[None] | None = None
+        self._pump: asyncio.Task[None] | None = None
+        self._closed = False
 
-    # -- public API ---------------------------------------------------------------------------
-
-    @property
-    def state(self) -> LinkState:
-        """The link's current state."""
-        return self._state
-
-    @property
-    def channels(self) -> list[str]:
-        """The channels this client is subscribed to (and resubscribes to after reconnecting)."""
-        return list(self._channels)
-
-    async def connect(
-        self, url: str, *, auth: dict[str, Any] | None = None, retry: bool = True
-    ) -> None:
-        """Connect to the feed server at `url`, retrying with backoff until it answers.
-
-        With `retry=False` a failed attempt raises `FeedConnectError`. A refusal of the
-        credentials raises `FeedUnauthorizedError` either way.
-        """
-        self._url, self._auth = url, auth
-        self._set_state(LinkState.CONNECTING)
-        await self._connect_loop(retry=retry)
+    # -- lifecycle ---------------------------------------------------------------------------------
 
     def start(
         self,
-        url: str,
-        channels: list[str],
+        url_or_urls: str | Sequence[str],
+        channels: Iterable[str] = (),
         throttle_ms: int = DEFAULT_THROTTLE_MS,
         *,
-        auth: dict[str, Any] | None = None,
+        auth: Mapping[str, Any] | None = None,
+        token_provider: TokenProvider | None = None,
     ) -> None:
         """Connect and subscribe in the background; everything arrives through the inbox.
 
-        Returns at once. The link's states (connecting, reconnecting, live, unauthorized, ...)
-        and the subscription's snapshot (as a batch) are queued like any other event, so a
-        consumer that only reads `next_events()` sees the whole story from the first attempt.
+        Returns at once. Failed attempts are retried with backoff over every URL, forever
+        (unless `config.max_attempts`), polling HTTP meanwhile when the socket stays down.
         """
-        self._url, self._auth = url, auth
-        self._channels = dict.fromkeys(channels)
-        self._throttle_ms = throttle_ms
-        self._set_state(LinkState.CONNECTING)
-        self._spawn(self._connect_in_background())
+        self._ctx.sequencer.hold(channels)
+        self._ctx.throttle_ms = throttle_ms
+        self._launch(url_or_urls, auth, token_provider, retry=True)
 
-    async def subscribe(
-        self, channels: list[str], throttle_ms: int = DEFAULT_THROTTLE_MS
-    ) -> SubscribeAck:
-        """Subscribe to `channels`; the ack carries their snapshot. Raises on refusal."""
-        request = SubscribeRequest(
-            id=self._next_id("sub"), channels=channels, throttle_ms=throttle_ms
-        )
-        ack = await self._request(EVENT_SUBSCRIBE, request, SubscribeAck)
-        self._channels.update(dict.fromkeys(ack.channels))
-        self._throttle_ms = ack.throttle_ms
-        return ack
-
-    async def unsubscribe(self, channels: list[str]) -> UnsubscribeAck:
-        """Stop receiving `channels`."""
-        request = UnsubscribeRequest(id=self._next_id("unsub"), channels=channels)
-        ack = await self._request(EVENT_UNSUBSCRIBE, request, UnsubscribeAck)
-        for channel in channels:
-            self._channels.pop(channel, None)
-        return ack
-
-    async def ping(self) -> PingAck:
-        """Round-trip an app-level ping; `server_ts - client_ts` and now give the latencies."""
-        request = PingRequest(id=self._next_id("ping"), client_ts=now_ms())
-        return await self._request(EVENT_PING, request, PingAck)
-
-    async def next_events(self) -> list[FeedEvent]:
-        """Wait for the next event, then return it with every event already queued behind it."""
-        events = [await self._inbox.get()]
-        while True:
-            try:
-                events.append(self._inbox.get_nowait())
-            except asyncio.QueueEmpty:
-                return events
+    async def connect(
+        self,
+        url_or_urls: str | Sequence[str],
+        *,
+        auth: Mapping[str, Any] | None = None,
+        token_provider: TokenProvider | None = None,
+        retry: bool = True,
+    ) -> None:
+        """Start, and return once live. Raises `FeedUnauthorizedError` on a refusal of the
+        credentials, and `FeedConnectError` when `retry=False` and no URL answered."""
+        self._launch(url_or_urls, auth, token_provider, retry=retry)
+        status = await self._link.wait_for(SETTLED)
+        if status.state is LinkState.UNAUTHORIZED:
+            raise FeedUnauthorizedError(*(self._link.refusal or ("unauthorized", status.reason)))
+        if status.state is LinkState.OFFLINE:
+            raise FeedConnectError(status.reason)
 
     async def close(self) -> None:
-        """Disconnect and stop reconnecting. Safe to call more than once, and from `finally`."""
-        self._closing = True
+        """Disconnect and stop everything; queued requests fail with `FeedClosedError`.
+        Safe to call more than once, and from `finally`."""
+        self._closed = True
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        try:
-            await self._sio.shutdown()
-            if self._sio.eio.state == "connected":
-                await self._sio.eio.disconnect(abort=True)
-        finally:
-            # Engine.IO keeps its aiohttp session after a failed attempt; do not leak it.
-            http = self._sio.eio.http
-            if http is not None and not http.closed:
-                await http.close()
-            self._set_state(LinkState.OFFLINE)
+        self._ctx.outbox.fail_all(FeedClosedError("the feed client is closed"))
+        await self._link.poller.close()
+        if self.state is not LinkState.OFFLINE:
+            self._link.to(LinkState.OFFLINE, reason="closed")
 
     async def __aenter__(self) -> FeedClient:
         return self
@@ -208,128 +129,102 @@ class FeedClient:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    # -- internals ----------------------------------------------------------------------------
+    # -- consuming ---------------------------------------------------------------------------------
 
-    def _set_state(self, state: LinkState) -> None:
-        if state is self._state:
-            return
-        logger.debug("feed link %s -> %s", self._state, state)
-        self._state = state
-        self._inbox.put_nowait(LinkStateChanged(state))
+    async def next_events(self) -> list[FeedEvent]:
+        """Wait for the next event, then return it with every event already queued behind it."""
+        inbox = self._ctx.inbox
+        events = [await inbox.get()]
+        while not inbox.empty():
+            events.append(inbox.get_nowait())
+        return events
 
-    def _next_id(self, prefix: str) -> str:
-        return f"{prefix}-{next(self._ids)}"
+    async def wait_for(self, *states: LinkState) -> ConnectionStatus:
+        """Wait until the link is in one of `states` (wrap in `asyncio.timeout` to bound it)."""
+        return await self._link.wait_for(frozenset(states))
 
-    def _backoff(self, attempt: int) -> float:
-        delay = min(self._delay_min * 2**attempt, self._delay_max)
-        return delay * random.uniform(0.5, 1.5)
+    @property
+    def state(self) -> LinkState:
+        return self._link.status.state
 
-    async def _connect_loop(self, *, retry: bool) -> None:
-        for attempt in itertools.count():
-            if self._closing or self._sio.connected:
-                return
-            self._refusal = None
-            try:
-                await self._sio.connect(
-                    self._url,
-                    auth=self._auth,
-                    namespaces=[NAMESPACE],
-                    transports=self._transports,
-                    socketio_path=self._socketio_path,
-                    wait_timeout=self._request_timeout,
-                )
-                return
-            except sio_exceptions.ConnectionError as exc:
-                if self._refusal is not None:
-                    self._set_state(LinkState.UNAUTHORIZED)
-                    raise FeedUnauthorizedError(*self._refusal) from None
-                if not retry:
-                    self._set_state(LinkState.OFFLINE)
-                    raise FeedConnectError(f"cannot reach the feed at {self._url}: {exc}") from None
-                self._set_state(LinkState.RECONNECTING)
-                logger.info("feed connect to %s failed (%s); retrying", self._url, exc)
-            await asyncio.sleep(self._backoff(attempt))
+    @property
+    def status(self) -> ConnectionStatus:
+        """The link's current status: state, attempt, next retry (epoch ms), reason, URL."""
+        return self._link.status
 
-    async def _request(self, event: str, request: BaseModel, model: type[AckT]) -> AckT:
-        if NAMESPACE not in self._sio.namespaces:
-            raise FeedNotConnectedError(f"cannot send {event!r}: not connected")
-        try:
-            reply = await self._sio.call(
-                event,
-                request.model_dump(mode="json"),
-                namespace=NAMESPACE,
-                timeout=self._request_timeout,
-            )
-        except sio_exceptions.TimeoutError:
-            raise FeedTimeoutError(f"no ack to {event!r} within {self._request_timeout}s") from None
-        except sio_exceptions.BadNamespaceError:
-            raise FeedNotConnectedError(f"cannot send {event!r}: not connected") from None
-        return parse_ack(reply, model)
+    @property
+    def channels(self) -> list[str]:
+        """The channels held (and resubscribed after every reconnect)."""
+        return self._ctx.sequencer.channels()
 
-    def _spawn(self, coro: Any) -> None:
+    @property
+    def invalid_messages(self) -> int:
+        """Messages dropped because they did not match the protocol models."""
+        return self._ctx.metrics.counters.invalid_messages
+
+    @property
+    def queued(self) -> int:
+        """Requests waiting in the outbound queue."""
+        return len(self._ctx.outbox)
+
+    def recent(self, channel: str) -> list[Update]:
+        """The channel's replay cache: its last `replay_cache_size` updates, oldest first."""
+        return self._ctx.sequencer.recent(channel)
+
+    def metrics(self) -> FeedMetricsSnapshot:
+        ctx = self._ctx
+        return ctx.metrics.snapshot(
+            self.state,
+            self._link.machine.time_in_state(),
+            dataclasses.asdict(ctx.sequencer.counters),
+        )
+
+    async def ping(self) -> PingAck:
+        """One app-level ping now (live only: `FeedNotConnectedError` otherwise)."""
+        return await self._link.ping()
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _launch(
+        self,
+        url_or_urls: str | Sequence[str],
+        auth: Mapping[str, Any] | None,
+        token_provider: TokenProvider | None,
+        *,
+        retry: bool,
+    ) -> None:
+        if self._closed:
+            raise FeedClosedError("the feed client is closed")
+        if self._running is not None and not self._running.done():
+            raise RuntimeError("the feed client is already running")
+        urls = [url_or_urls] if isinstance(url_or_urls, str) else list(url_or_urls)
+        config = self.config
+        self._ctx.keeper = TokenKeeper(
+            token_provider or static_provider(auth),
+            fraction=config.refresh_fraction,
+            lead_s=config.refresh_lead_s,
+        )
+        self._link.begin(urls)
+        self._running = self._spawn(self._link.run(retry=retry))
+        if self._pump is None:
+            self._pump = self._spawn(self._release_throttled())
+
+    async def _release_throttled(self) -> None:
+        """Release updates held back by per-subscription client throttles, when due."""
+        ctx = self._ctx
+        while True:
+            due = ctx.sequencer.next_throttle_due()
+            if due is None:
+                ctx.throttle_held.clear()
+                await ctx.throttle_held.wait()
+                continue
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            released = ctx.sequencer.flush_throttled()
+            if released:
+                ctx.emit([Batch(server_ts=int(time.time() * 1000), updates=released)])
+
+    def _spawn(self, coro: Any) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-    async def _connect_in_background(self) -> None:
-        with contextlib.suppress(FeedUnauthorizedError):  # the state says so already
-            await self._connect_loop(retry=True)
-
-    async def _resubscribe(self) -> None:
-        """After a (re)connection: subscribe again, queue the fresh snapshot, then go live."""
-        for attempt in itertools.count():
-            try:
-                ack = await self.subscribe(list(self._channels), self._throttle_ms)
-            except FeedNotConnectedError:
-                return  # dropped again; the next connect event resubscribes
-            except FeedRequestError as exc:
-                logger.error("feed refused the subscription to %s: %s", self.channels, exc)
-                return
-            except (FeedTimeoutError, FeedProtocolError) as exc:
-                logger.warning("feed resubscribe failed (%s); retrying", exc)
-                await asyncio.sleep(self._backoff(attempt))
-                continue
-            self._inbox.put_nowait(snapshot_batch(ack))
-            self._set_state(LinkState.LIVE)
-            return
-
-    # -- Socket.IO handlers (run on the client's loop; keep them free of awaits before queuing
-    #    so messages are queued in arrival order) --------------------------------------------
-
-    async def _on_connect(self) -> None:
-        if self._channels:
-            self._spawn(self._resubscribe())
-        else:
-            self._set_state(LinkState.LIVE)
-
-    async def _on_disconnect(self, reason: str = "") -> None:
-        logger.info("feed disconnected: %s", reason or "unknown reason")
-        if self._closing:
-            self._set_state(LinkState.OFFLINE)
-            return
-        self._set_state(LinkState.RECONNECTING)
-        if reason == socketio.AsyncClient.reason.SERVER_DISCONNECT:
-            # Socket.IO does not retry a disconnect the server asked for (e.g. its shutdown).
-            self._spawn(self._reconnect_after_server_disconnect())
-
-    async def _reconnect_after_server_disconnect(self) -> None:
-        await asyncio.sleep(self._backoff(0))
-        await self._connect_in_background()
-
-    async def _on_connect_error(self, data: object = None) -> None:
-        code = refusal_code(data)
-        if code in AUTH_REFUSAL_CODES:
-            message = str(data.get("message", code)) if isinstance(data, Mapping) else code
-            self._refusal = (code, message)
-            self._set_state(LinkState.UNAUTHORIZED)
-        elif self._state is LinkState.LIVE:
-            self._set_state(LinkState.RECONNECTING)
-
-    async def _on_batch(self, payload: object = None) -> None:
-        try:
-            batch = Batch.model_validate(payload)
-        except ValidationError as exc:
-            self.invalid_messages += 1
-            logger.warning("dropping malformed feed batch: %s", exc.errors()[0]["msg"])
-            return
-        self._inbox.put_nowait(batch)
+        return task

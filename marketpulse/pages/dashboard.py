@@ -1,56 +1,61 @@
-"""The dashboard page at `/`: the header (name, connection indicator) and the watchlist.
+"""The dashboard page at `/`: the watchlist, live, with the controls to edit it.
 
-Its `on_load` starts this tab's feed task (`QuotesState.start_feed`).
+Its `on_load` restores the login (`AuthState.restore_session`), then starts this tab's feed task
+(`QuotesState.start_feed`), in that order: the task connects with the user's credentials and
+subscribes to their watchlist.
 """
 
 from __future__ import annotations
 
 import reflex as rx
 
-from marketpulse.components import connection_indicator, watchlist
-from marketpulse.state import ConnectionState, QuotesState
+from marketpulse.components import add_symbol_form, watchlist, watchlist_manager
+from marketpulse.pages.layout import TITLE, page_frame
+from marketpulse.state import AuthState, QuotesState, WatchlistState
+from marketpulse.symbols import KNOWN_SYMBOLS
 
-TITLE = "MarketPulse"
 DESCRIPTION = "Live market prices, streamed to your browser."
-
-
-def _header() -> rx.Component:
-    return rx.el.header(
-        rx.flex(
-            rx.flex(
-                rx.el.span(class_name="mp-logo", aria_hidden="true"),
-                rx.heading(TITLE, as_="h1", size="5", weight="bold"),
-                align="center",
-                spacing="2",
-            ),
-            connection_indicator(ConnectionState.status),
-            justify="between",
-            align="center",
-            class_name="mp-header-inner",
-        ),
-        class_name="mp-header",
-    )
 
 
 def dashboard() -> rx.Component:
     """The whole page."""
-    return rx.box(
-        _header(),
-        rx.el.main(
-            rx.el.section(
+    return page_frame(
+        rx.el.section(
+            rx.flex(
                 rx.flex(
                     rx.heading("Watchlist", as_="h2", size="3", weight="medium", id="watchlist"),
-                    rx.text("Prices update live", size="1", color_scheme="gray"),
-                    justify="between",
-                    align="baseline",
-                    class_name="mp-section-title",
+                    rx.text(
+                        rx.cond(
+                            AuthState.is_guest,
+                            "Guest watchlist: log in to keep your changes",
+                            "Prices update live",
+                        ),
+                        size="1",
+                        color_scheme="gray",
+                    ),
+                    direction="column",
+                    spacing="1",
                 ),
-                watchlist(QuotesState.rows),
-                aria_labelledby="watchlist",
+                rx.flex(
+                    add_symbol_form(WatchlistState.add_symbol, KNOWN_SYMBOLS),
+                    watchlist_manager(
+                        WatchlistState.symbols,
+                        WatchlistState.remove_symbol,
+                        WatchlistState.move_symbol,
+                    ),
+                    spacing="2",
+                    align="center",
+                ),
+                justify="between",
+                align="end",
+                wrap="wrap",
+                spacing="3",
+                class_name="mp-section-title",
             ),
-            class_name="mp-main",
+            watchlist(QuotesState.rows),
+            aria_labelledby="watchlist",
         ),
-        class_name="mp-page",
+        show_feed=True,
     )
 
 
@@ -61,5 +66,5 @@ def add_pages(app: rx.App) -> None:
         route="/",
         title=TITLE,
         description=DESCRIPTION,
-        on_load=QuotesState.start_feed,
+        on_load=[AuthState.restore_session, QuotesState.start_feed],
     )

@@ -1,16 +1,22 @@
 """Browser suite fixtures: the real feed server, the app in production mode, and Chromium.
 
-Once per session: a feed server (`tests.support.feed_server`), the app built and served by
-`reflex run --env prod` on one free port (frontend and backend share it in 0.10) pointed at that
-feed, and one headless Chromium. Every page opened through the `new_page` fixture reports its
-console errors and warnings, page errors and failed requests into `console_problems`, which
-`test_console.py` asserts empty at the end of the session (it is ordered last, see below).
+Once per session: an Ed25519 key pair in a temporary directory (the app signs feed tokens with
+the private key, the feed server verifies them with the public one), a feed server
+(`tests.support.feed_server`), the app's database in a temporary directory migrated with
+`reflex db migrate`, the app built and served by `reflex run --env prod` on one free port
+(frontend and backend share it in 0.10) pointed at that feed, and one headless Chromium.
+Every page opened through the `new_page` fixture reports its console errors and warnings, page
+errors and failed requests into `console_problems`, which `test_console.py` asserts empty at
+the end of the session (it is ordered last, see below).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +25,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
+from realtime_server.security.keys import write_keypair
 from tests.support.feed_server import FeedServerProcess, running_feed_server
 from tests.support.ports import free_port
 from tests.support.processes import ManagedProcess, http_ok, wait_until
@@ -57,6 +64,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @dataclass
+class AppFiles:
+    """The app's private files for this session: signing keys and database, in a temp dir."""
+
+    root: Path
+
+    @property
+    def private_key(self) -> Path:
+        return self.root / "keys" / "feed_ed25519.pem"
+
+    @property
+    def public_key(self) -> Path:
+        return self.root / "keys" / "feed_ed25519.pub.pem"
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.root / 'marketpulse.db'}"
+
+
+@dataclass
 class AppServer:
     """The compiled app served by `reflex run --env prod`."""
 
@@ -70,9 +96,8 @@ class AppServer:
         return f"http://127.0.0.1:{self.port}/"
 
 
-def start_app(feed: FeedServerProcess) -> AppServer:
-    """Build and serve the app in production mode on a free port, pointed at `feed`."""
-    port = free_port()
+def app_env(feed: FeedServerProcess, files: AppFiles) -> dict[str, str]:
+    """The app's environment: Reflex's switches, the feed, the keys and the database."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -80,10 +105,38 @@ def start_app(feed: FeedServerProcess) -> AppServer:
         if key not in {"PYTEST_CURRENT_TEST", "PYTEST_VERSION"}
     }
     env.update(REFLEX_ENV)
-    env.update(MARKETPULSE_FEED_URL=feed.url, PYTHONUNBUFFERED="1")
+    env.update(
+        MARKETPULSE_FEED_URL=feed.url,
+        MARKETPULSE_JWT_PRIVATE_KEY_FILE=str(files.private_key),
+        MARKETPULSE_DB_URL=files.db_url,
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def migrate_database(env: dict[str, str]) -> None:
+    """`reflex db migrate`: create the app's tables (what deploy.sh runs before the app)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "reflex", "db", "migrate"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"reflex db migrate failed:\n{done.stdout}\n{done.stderr}")
+
+
+def start_app(feed: FeedServerProcess, files: AppFiles) -> AppServer:
+    """Migrate the database, then build and serve the app in production mode on a free port."""
+    port = free_port()
+    env = app_env(feed, files)
+    started = time.monotonic()
+    migrate_database(env)
     args = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
     args += ["--frontend-port", str(port), "--backend-host", "127.0.0.1", "--loglevel", "info"]
-    started = time.monotonic()
     process = ManagedProcess(args, env, ROOT, name="marketpulse-app")
     app = AppServer(process=process, port=port, feed=feed)
 
@@ -103,14 +156,25 @@ def start_app(feed: FeedServerProcess) -> AppServer:
 
 
 @pytest.fixture(scope="session")
-def feed_server() -> Iterator[FeedServerProcess]:
-    with running_feed_server() as server:
+def app_files() -> Iterator[AppFiles]:
+    """A fresh key pair (what `python -m realtime_server keygen` writes) and database home."""
+    files = AppFiles(Path(tempfile.mkdtemp(prefix="marketpulse-app-")))
+    write_keypair(files.private_key.parent)
+    try:
+        yield files
+    finally:
+        shutil.rmtree(files.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def feed_server(app_files: AppFiles) -> Iterator[FeedServerProcess]:
+    with running_feed_server(FEED_JWT_PUBLIC_KEY_FILE=str(app_files.public_key)) as server:
         yield server
 
 
 @pytest.fixture(scope="session")
-def app_server(feed_server: FeedServerProcess) -> Iterator[AppServer]:
-    app = start_app(feed_server)
+def app_server(feed_server: FeedServerProcess, app_files: AppFiles) -> Iterator[AppServer]:
+    app = start_app(feed_server, app_files)
     print(f"\n[browser] app built and serving in {app.startup_s:.1f}s at {app.url}")
     try:
         yield app

@@ -63,15 +63,29 @@ def test_one_feed_task_per_tab_released_on_reload_and_close(
     wait_connections(app_server, baseline)
 
 
-def test_indicator_leaves_live_when_the_feed_dies_and_returns(
+RECORD_STATES_JS = """() => {
+    const indicator = () => document.querySelector('[data-testid="connection-indicator"]');
+    window.__feedStates = [indicator().dataset.state];
+    window.__sameDocument = true;
+    new MutationObserver(() => {
+        const state = indicator()?.dataset.state;
+        if (state && window.__feedStates.at(-1) !== state) window.__feedStates.push(state);
+    }).observe(document.body, {attributes: true, subtree: true, attributeFilter: ["data-state"]});
+}"""
+
+
+def is_subsequence(wanted: list[str], seen: list[str]) -> bool:
+    remaining = iter(seen)
+    return all(state in remaining for state in wanted)
+
+
+def test_indicator_walks_live_reconnecting_live_when_the_feed_is_killed_and_restarted(
     live_page: Page, app_server: AppServer
 ) -> None:
-    app_server.feed.kill()
+    live_page.evaluate(RECORD_STATES_JS)
+    app_server.feed.kill()  # SIGKILL: no goodbye, the socket just dies
     try:
-        live_page.wait_for_selector(
-            f'{INDICATOR}:is([data-state="reconnecting"], [data-state="offline"])',
-            timeout=10_000,
-        )
+        live_page.wait_for_selector(f'{INDICATOR}[data-state="reconnecting"]', timeout=10_000)
     finally:
         app_server.feed.restart()
     wait_live(live_page, timeout_ms=30_000)
@@ -81,3 +95,10 @@ def test_indicator_leaves_live_when_the_feed_dies_and_returns(
             .innerText !== {before!r}""",
         timeout=10_000,
     )
+    states = live_page.evaluate("() => window.__feedStates")
+    assert states[0] == "live" and states[-1] == "live", states
+    assert is_subsequence(["live", "reconnecting", "live"], states), states
+    assert set(states) <= {"live", "reconnecting", "connecting"}, states
+    assert live_page.evaluate("() => window.__sameDocument") is True  # no page reload
+    app_link = live_page.get_attribute('[data-testid="app-link-indicator"]', "data-state")
+    assert app_link == "live"  # the browser <-> app leg never dropped

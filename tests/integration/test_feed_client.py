@@ -2,6 +2,8 @@
 
 Most tests share the module's server (`feed_server` in conftest). Tests that kill, stop or
 start a server get one of their own. Every wait is on an observed condition under a timeout.
+A subscription's snapshot arrives as a `ChannelReset` just before the link reports live; each
+failed retry is its own `reconnecting` status (attempt number, next retry time).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from marketpulse.feed import (
+    ChannelReset,
     FeedClient,
     FeedConnectError,
     FeedEvent,
@@ -65,11 +68,23 @@ def reached(state: LinkState) -> Callable[[list[FeedEvent]], bool]:
     return lambda seen: state in states(seen)
 
 
-def snapshot_before_live(events: list[FeedEvent]) -> Batch:
-    """The batch queued just before the link went live: the subscription's snapshot."""
-    snapshot = events[events.index(LinkStateChanged(LinkState.LIVE)) - 1]
-    assert isinstance(snapshot, Batch), f"no snapshot right before going live: {events}"
-    return snapshot
+def snapshot_before_live(events: list[FeedEvent]) -> ChannelReset:
+    """The last reset queued before the link went live: the subscription's snapshot (a
+    reconnect's `Resynced` report may sit between the two)."""
+    before = events[: events.index(LinkStateChanged(LinkState.LIVE))]
+    resets = [e for e in before if isinstance(e, ChannelReset)]
+    assert resets, f"no snapshot before going live: {events}"
+    assert not batches(before[before.index(resets[-1]) :]), "data between snapshot and live"
+    return resets[-1]
+
+
+def came_back_live(events: list[FeedEvent]) -> bool:
+    """Retries (reconnecting, maybe polling) and then live, nothing else."""
+    seen = states(events)
+    return seen[-1] is LinkState.LIVE and set(seen[:-1]) <= {
+        LinkState.RECONNECTING,
+        LinkState.POLLING,
+    }
 
 
 def batches(events: list[FeedEvent]) -> list[Batch]:
@@ -98,15 +113,17 @@ async def test_start_goes_live_with_the_snapshot_then_batches(
     assert client.state is LinkState.LIVE
     assert client.channels == CHANNELS
 
-    # The subscription's snapshot arrives as a batch, before the link reports live.
-    assert len(batches(events)) == 1
+    # The subscription's snapshot arrives as a reset, before the link reports live.
+    assert batches(events) == []
     snapshot = snapshot_before_live(events)
-    assert [u.channel for u in snapshot.updates] == CHANNELS
-    assert all(u.data.symbol == u.channel.removeprefix("price:") for u in snapshot.updates)
-    assert all(u.seq >= 1 for u in snapshot.updates)
+    assert snapshot.reason == "subscribe"
+    assert list(snapshot.items) == CHANNELS
+    for channel, [quote] in snapshot.items.items():
+        assert quote.symbol == channel.removeprefix("price:")
+    assert all(snapshot.positions[channel].seq >= 1 for channel in CHANNELS)
 
     live = batches(await inbox.until(has_batches(4)))
-    seen_seq = {u.channel: u.seq for u in snapshot.updates}
+    seen_seq = {channel: position.seq for channel, position in snapshot.positions.items()}
     for batch in live:
         assert batch.updates
         for update in batch.updates:
@@ -171,12 +188,12 @@ async def test_server_outage_reconnects_and_resubscribes_by_itself(
 
         await in_thread(server.kill if outage == "kill" else server.stop)
         events = await inbox.until(reached(LinkState.RECONNECTING))
-        assert states(events) == [LinkState.RECONNECTING]
+        assert set(states(events)) == {LinkState.RECONNECTING}
 
         await in_thread(server.restart)
         events = await inbox.until(reached(LinkState.LIVE), timeout=15)
-        assert states(events) == [LinkState.LIVE]
-        assert [u.channel for u in snapshot_before_live(events).updates] == ["price:AAPL"]
+        assert came_back_live(events), states(events)
+        assert list(snapshot_before_live(events).items) == ["price:AAPL"]
         # Fresh values: the restarted process only sends batches to subscribed connections.
         fresh = batches(await inbox.until(has_batches(2)))
         assert {u.channel for b in fresh for u in b.updates} == {"price:AAPL"}
@@ -207,8 +224,8 @@ async def test_unreachable_feed_is_retried_until_it_appears(client: FeedClient) 
 
         await in_thread(server.start)
         events = await inbox.until(reached(LinkState.LIVE), timeout=15)
-        assert states(events) == [LinkState.LIVE]
-        assert [u.channel for u in snapshot_before_live(events).updates] == ["price:AAPL"]
+        assert came_back_live(events), states(events)
+        assert list(snapshot_before_live(events).items) == ["price:AAPL"]
         fresh = batches(await inbox.until(has_batches(1)))
         assert fresh[0].updates[0].channel == "price:AAPL"
     finally:

@@ -1,7 +1,8 @@
-"""Reading acks, refusals, snapshots and batches (`marketpulse.feed.messages`, `FeedClient`).
+"""Reading acks, refusals, batches, goodbyes and polled snapshots (`marketpulse.feed.messages`),
+and how a client counts and drops what does not parse.
 
-Batches are validated inside the client's `batch` handler; the tests call that handler directly,
-without a socket, since the real feed server never sends a malformed batch.
+The client's `batch` handler is called directly, without a socket, since the real feed server
+never sends a malformed batch.
 """
 
 from __future__ import annotations
@@ -9,12 +10,20 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import aiohttp
 import pytest
 
-from marketpulse.feed import FeedClient, FeedProtocolError, FeedRequestError
-from marketpulse.feed.messages import parse_ack, refusal_code, snapshot_batch
-from realtime_server.protocol import Batch, PingAck, SubscribeAck
-from tests.unit.test_feed_client_events import batch, quote
+from marketpulse.feed import FeedClient, FeedProtocolError, FeedRequestError, parse_batch
+from marketpulse.feed.messages import (
+    parse_ack,
+    parse_goodbye,
+    parse_snapshot_response,
+    refusal_code,
+    snapshot_items,
+)
+from marketpulse.feed.transport import _classify
+from realtime_server.protocol import Batch, PingAck, Position, SubscribeAck
+from tests.unit.test_feed_client_events import batch, news, quote
 
 
 def test_parse_ack_returns_the_model() -> None:
@@ -52,21 +61,61 @@ def test_refusal_code(data: object, code: str | None) -> None:
     assert refusal_code(data) == code
 
 
-def test_snapshot_batch_carries_each_channels_position() -> None:
-    ack = SubscribeAck(
-        id="s1",
-        channels=["price:AAPL", "price:MSFT"],
-        throttle_ms=100,
-        snapshot={"price:AAPL": quote("AAPL", 1.0), "price:MSFT": quote("MSFT", 2.0)},
-        positions={"price:AAPL": {"epoch": "e", "seq": 7}},
-        recovered=True,
-        replay={},
-    )
-    batch = snapshot_batch(ack)
-    assert [(u.channel, u.seq, u.data.last) for u in batch.updates] == [
-        ("price:AAPL", 7, 1.0),
-        ("price:MSFT", 0, 2.0),
-    ]
+def test_snapshot_items_are_tuples_whatever_the_shape() -> None:
+    assert snapshot_items(None) == ()
+    assert snapshot_items(quote("AAPL", 1.0)) == (quote("AAPL", 1.0),)
+    assert snapshot_items([news(1), news(2)]) == (news(1), news(2))
+
+
+def test_a_polled_snapshot_parses_and_its_refusal_raises() -> None:
+    body = {
+        "ok": True,
+        "server_ts": 5,
+        "channels": ["price:AAPL", "news"],
+        "snapshot": {
+            "price:AAPL": quote("AAPL", 1.0).model_dump(mode="json"),
+            "news": [news(1).model_dump(mode="json")],
+        },
+        "positions": {"price:AAPL": {"epoch": "e", "seq": 7}, "news": {"epoch": "e", "seq": 1}},
+    }
+    response = parse_snapshot_response(body)
+    assert response.snapshot["price:AAPL"] == quote("AAPL", 1.0)
+    assert response.snapshot["news"] == [news(1)]
+    assert response.positions["price:AAPL"] == Position(epoch="e", seq=7)
+    with pytest.raises(FeedRequestError) as caught:
+        parse_snapshot_response(
+            {"ok": False, "error": {"code": "token_expired", "message": "refresh it"}}
+        )
+    assert caught.value.code == "token_expired"
+    with pytest.raises(FeedProtocolError):
+        parse_snapshot_response({"ok": True, "channels": []})
+
+
+def test_goodbye_parses_and_rejects_unknown_codes() -> None:
+    goodbye = parse_goodbye({"code": "slow_consumer", "message": "behind", "reconnect": True})
+    assert (goodbye.code, goodbye.reconnect) == ("slow_consumer", True)
+    with pytest.raises(FeedProtocolError):
+        parse_goodbye({"code": "tired", "message": "", "reconnect": True})
+
+
+def _chained(outer: Exception, inner: BaseException) -> Exception:
+    """`outer` raised while handling `inner`, the way engineio wraps aiohttp errors."""
+    try:
+        try:
+            raise inner
+        except BaseException:
+            raise outer  # noqa: B904 - the implicit context is the point
+    except Exception as exc:
+        return exc
+
+
+def test_connect_failures_tell_a_blocked_websocket_from_an_absent_server() -> None:
+    handshake = aiohttp.WSServerHandshakeError(None, (), status=403, message="Forbidden")  # type: ignore[arg-type]
+    assert _classify(_chained(RuntimeError("Connection error"), handshake)) == "blocked"
+    refused = ConnectionRefusedError(111, "refused")
+    assert _classify(_chained(RuntimeError("Connection error"), refused)) == "unreachable"
+    assert _classify(_chained(RuntimeError("x"), TimeoutError())) == "timeout"
+    assert _classify(RuntimeError("plain")) == "unreachable"
 
 
 def batch_payload(symbol: str, last: float, seq: int = 2) -> dict[str, Any]:
@@ -79,16 +128,37 @@ async def next_events(client: FeedClient) -> list[object]:
         return await client.next_events()
 
 
-async def test_a_valid_batch_is_queued_as_the_model() -> None:
+def client_holding(*channels: str) -> FeedClient:
+    """A client (never connected) that holds `channels`, as after a subscribe ack at seq 1."""
     client = FeedClient()
-    await client._on_batch(batch_payload("AAPL", 101.5))
-    await client._on_batch(batch_payload("MSFT", 202.0, seq=3))
+    positions = {name: Position(epoch="e", seq=1) for name in channels}
+    client._ctx.sequencer.apply_ack(list(channels), {}, positions, {}, reason="subscribe")
+    return client
+
+
+def on_batch(client: FeedClient, payload: object) -> None:
+    client._link._on_batch(payload)
+
+
+def test_parse_batch_returns_the_model_or_raises() -> None:
+    assert parse_batch(batch_payload("AAPL", 1.0)) == Batch.model_validate(
+        batch_payload("AAPL", 1.0)
+    )
+    with pytest.raises(FeedProtocolError):
+        parse_batch({"updates": "nope"})
+
+
+async def test_a_valid_batch_is_queued_as_the_model() -> None:
+    client = client_holding("price:AAPL", "price:MSFT")
+    on_batch(client, batch_payload("AAPL", 101.5))
+    on_batch(client, batch_payload("MSFT", 202.0, seq=3))
     events = await next_events(client)
     assert events == [
         Batch.model_validate(batch_payload("AAPL", 101.5)),
         Batch.model_validate(batch_payload("MSFT", 202.0, seq=3)),
     ]
     assert client.invalid_messages == 0
+    assert client.metrics().messages_total == 2
 
 
 def _without(payload: dict[str, Any], *path: str | int) -> dict[str, Any]:
@@ -143,19 +213,31 @@ def _with(payload: dict[str, Any], value: Any, *path: str | int) -> dict[str, An
     ],
 )
 async def test_a_malformed_batch_is_dropped_and_counted(payload: object) -> None:
-    client = FeedClient()
-    await client._on_batch(payload)
+    client = client_holding("price:AAPL")
+    on_batch(client, payload)
     assert client.invalid_messages == 1
 
     # Nothing was queued for it, and the batches after it still get through.
-    await client._on_batch(batch_payload("AAPL", 99.0))
+    on_batch(client, batch_payload("AAPL", 99.0))
     events = await next_events(client)
     assert events == [Batch.model_validate(batch_payload("AAPL", 99.0))]
     assert client.invalid_messages == 1
 
 
 async def test_each_malformed_batch_counts_once() -> None:
-    client = FeedClient()
+    client = client_holding("price:AAPL")
     for payload in (None, {"updates": "nope"}, "batch"):
-        await client._on_batch(payload)
+        on_batch(client, payload)
     assert client.invalid_messages == 3
+    assert client.metrics().invalid_messages == 3
+
+
+async def test_duplicates_within_the_client_are_not_queued_twice() -> None:
+    client = client_holding("price:AAPL")
+    on_batch(client, batch_payload("AAPL", 1.0, seq=5))
+    on_batch(client, batch_payload("AAPL", 1.0, seq=5))
+    on_batch(client, batch_payload("AAPL", 1.0, seq=4))
+    events = await next_events(client)
+    assert len(events) == 1
+    assert client.metrics().dropped["duplicates"] == 1
+    assert client.metrics().dropped["stale"] == 1

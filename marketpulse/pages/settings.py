@@ -1,0 +1,61 @@
+"""The /settings page: the user's display preferences (minimal; the full design comes later)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from marketpulse.components import Prefs, settings_form
+from marketpulse.pages.layout import TITLE, page_frame
+from marketpulse.preferences import update_rates_ms
+from marketpulse.state import AuthState, SettingsState
+
+
+def settings() -> rx.Component:
+    """The whole page."""
+    prefs = Prefs(
+        color_scheme=SettingsState.color_scheme,
+        reduced_motion=SettingsState.reduced_motion,
+        update_rate=SettingsState.update_rate_choice,
+        announcements=SettingsState.announcements,
+        theme=SettingsState.theme,
+        on_color_scheme=SettingsState.change_color_scheme,
+        on_reduced_motion=SettingsState.change_reduced_motion,
+        on_update_rate=SettingsState.change_update_rate,
+        on_announcements=SettingsState.change_announcements,
+        on_theme=SettingsState.change_theme,
+    )
+    return page_frame(
+        rx.flex(
+            rx.card(
+                rx.flex(
+                    rx.heading("Settings", as_="h2", size="5"),
+                    rx.text(
+                        rx.cond(
+                            AuthState.is_guest,
+                            "Changes apply to this tab. Log in to keep them.",
+                            "Changes apply at once and are saved to your account.",
+                        ),
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                    settings_form(prefs, update_rates_ms()),
+                    direction="column",
+                    spacing="4",
+                ),
+                size="3",
+                class_name="mp-narrow-card",
+            ),
+            justify="center",
+        )
+    )
+
+
+def add_pages(app: rx.App) -> None:
+    """Register this module's pages on `app`."""
+    app.add_page(
+        settings,
+        route="/settings",
+        title=f"Settings · {TITLE}",
+        description="Your MarketPulse display preferences.",
+        on_load=AuthState.restore_session,
+    )

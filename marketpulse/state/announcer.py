@@ -1,0 +1,11 @@
+"""`AnnouncerState`: the sentence the polite live region speaks (price announcements, opt-in)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+class AnnouncerState(rx.State):
+    """Cold: written by the feed task at most every `ANNOUNCE_INTERVAL_S`, when enabled."""
+
+    text: str = ""

@@ -1,0 +1,236 @@
+"""`AuthState`: who this tab belongs to (a user or a guest), log in / register / log out.
+
+A login is a random token in the `mp_session` cookie whose SHA-256 the database keeps
+(`marketpulse.db.users`), so a reload or a new tab finds the user again (`restore_session`, in
+every page's on_load). Identity changes push the user's watchlist and preferences into their
+states and bump `_epoch`, which tells the tab's feed task to connect again with the new
+credentials. The feed JWT lives in backend-only vars and is minted (again) by `_feed_credentials`,
+which the feed task calls inside its short lock: signing is local CPU work, no I/O.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import reflex as rx
+from sqlalchemy.exc import SQLAlchemyError
+
+from marketpulse.auth.feed_tokens import FeedKeyError, get_issuer
+from marketpulse.auth.passwords import (
+    hash_password_async,
+    needs_rehash,
+    verify_password_async,
+)
+from marketpulse.auth.rules import (
+    CredentialError,
+    check_password,
+    check_username,
+    normalize_username,
+)
+from marketpulse.auth.throttle import ADDRESS_THROTTLE, USERNAME_THROTTLE
+from marketpulse.db import users, watchlists
+from marketpulse.db.preferences import load_preferences
+from marketpulse.db.users import Account
+from marketpulse.preferences import Preferences
+from marketpulse.settings import get_settings
+from marketpulse.state.settings import SettingsState
+from marketpulse.state.watchlist import WatchlistState
+from marketpulse.watchlist_defaults import default_symbols
+
+logger = logging.getLogger(__name__)
+
+SESSION_COOKIE = "mp_session"
+LOGIN_FAILED = "Incorrect username or password."
+SERVER_TROUBLE = "We could not reach the account database; please try again in a moment."
+
+Events = AsyncIterator[rx.event.EventSpec | None]
+
+
+class AuthState(rx.State):
+    """Cold state: changes when the tab logs in or out."""
+
+    session_token: str = rx.Cookie(
+        "", name=SESSION_COOKIE, max_age=get_settings().session_ttl_s, same_site="strict"
+    )
+    username: str = ""
+    busy: bool = False
+    """A login or registration is being checked (the forms disable their buttons)."""
+
+    _user_id: int = 0
+    _subject: str = ""
+    _resolved_token: str = "\0"
+    """The cookie value the current identity was resolved from (`\\0`: not resolved yet)."""
+    _epoch: int = 0
+    _feed_token: str = ""
+    _feed_token_expires_at: int = 0
+
+    @rx.var
+    def is_guest(self) -> bool:
+        return not self.username
+
+    @rx.event
+    async def restore_session(self) -> Events:
+        """on_load of every page: resolve the login cookie once per change of its value."""
+        if self.session_token == self._resolved_token:
+            return
+        token = self.session_token
+        try:
+            with rx.session() as db:
+                user = users.user_for_session(db, token)
+        except SQLAlchemyError:
+            logger.exception("resolving a login session failed")
+            yield rx.toast.error(SERVER_TROUBLE)
+            return
+        if user is None:
+            if token:
+                self.session_token = ""
+                yield rx.toast.info("Your login has expired; please log in again.")
+            await self._become_guest()
+        else:
+            await self._become(user)
+        self._resolved_token = self.session_token
+
+    @rx.event
+    async def log_in(self, form: dict[str, str]) -> Events:
+        """Check the credentials; on success start a session and go to the dashboard."""
+        username = str(form.get("username", "")).strip()
+        password = str(form.get("password", ""))
+        if not username or not password:
+            yield rx.toast.error("Enter your username and password.")
+            return
+        name_key = f"user:{normalize_username(username)}"
+        address_key = f"address:{self.router.session.client_ip}"
+        wait_s = max(
+            USERNAME_THROTTLE.retry_after(name_key), ADDRESS_THROTTLE.retry_after(address_key)
+        )
+        if wait_s > 0:
+            minutes = max(1, round(wait_s / 60))
+            yield rx.toast.error(
+                f"Too many failed attempts. Please wait {minutes} minute(s) and try again."
+            )
+            return
+        self.busy = True
+        yield
+        try:
+            with rx.session() as db:
+                found = users.find_user(db, username)
+                stored = found.password_hash if found is not None else None
+                account = Account.of(found) if found is not None else None
+            if account is None or not await verify_password_async(password, stored):
+                USERNAME_THROTTLE.failed([name_key])
+                ADDRESS_THROTTLE.failed([address_key])
+                yield rx.toast.error(LOGIN_FAILED)
+                return
+            USERNAME_THROTTLE.succeeded(name_key)
+            if stored is not None and needs_rehash(stored):
+                new_hash = await hash_password_async(password)
+                with rx.session() as db:
+                    users.set_password_hash(db, account.id, new_hash)
+            await self._start_session(account)
+        except SQLAlchemyError:
+            logger.exception("log in failed")
+            yield rx.toast.error(SERVER_TROUBLE)
+            return
+        finally:
+            self.busy = False
+        yield rx.toast.success(f"Welcome back, {account.username}.")
+        yield rx.redirect("/")
+
+    @rx.event
+    async def register(self, form: dict[str, str]) -> Events:
+        """Create an account (default watchlist), log it in and go to the dashboard."""
+        password = str(form.get("password", ""))
+        try:
+            username = check_username(str(form.get("username", "")))
+            check_password(password, username)
+            if password != str(form.get("confirm", "")):
+                raise CredentialError("The two passwords differ; type the same one twice.")
+        except CredentialError as error:
+            yield rx.toast.error(str(error))
+            return
+        self.busy = True
+        yield
+        try:
+            password_hash = await hash_password_async(password)
+            with rx.session() as db:
+                account = users.create_user(db, username, password_hash)
+                limit = get_settings().watchlist_max_symbols
+                watchlists.replace_symbols(db, account.id, default_symbols(), limit)
+            await self._start_session(account)
+        except CredentialError as error:
+            yield rx.toast.error(str(error))
+            return
+        except SQLAlchemyError:
+            logger.exception("registration failed")
+            yield rx.toast.error(SERVER_TROUBLE)
+            return
+        finally:
+            self.busy = False
+        yield rx.toast.success(f"Welcome, {account.username}! Your account is ready.")
+        yield rx.redirect("/")
+
+    @rx.event
+    async def log_out(self) -> Events:
+        """End the session: this tab becomes a guest with the default watchlist."""
+        token = self.session_token
+        try:
+            with rx.session() as db:
+                users.end_session(db, token)
+        except SQLAlchemyError:
+            logger.exception("ending a login session failed")
+        self.session_token = ""
+        self._resolved_token = ""
+        await self._become_guest()
+        yield rx.toast.info("You are logged out. Prices keep streaming as a guest.")
+
+    # -- identity ------------------------------------------------------------------------------
+
+    async def _start_session(self, account: Account) -> None:
+        with rx.session() as db:
+            token = users.start_session(db, account.id, get_settings().session_ttl_s)
+        self.session_token = token
+        self._resolved_token = token
+        await self._become(account)
+
+    async def _become(self, account: Account) -> None:
+        with rx.session() as db:
+            symbols = watchlists.load_symbols(db, account.id)
+            preferences = load_preferences(db, account.id)
+        self.username = account.username
+        self._user_id = account.id
+        self._subject = account.subject
+        await self._identity_changed(symbols, preferences)
+
+    async def _become_guest(self) -> None:
+        was_user = bool(self._user_id)
+        self.username = ""
+        self._user_id = 0
+        self._subject = ""
+        if was_user or self._epoch == 0:
+            await self._identity_changed(default_symbols(), Preferences())
+
+    async def _identity_changed(self, symbols: list[str], preferences: Preferences) -> None:
+        self._feed_token = ""
+        self._feed_token_expires_at = 0
+        self._epoch += 1
+        watchlist = await self.get_state(WatchlistState)
+        watchlist._load(self._user_id, symbols)
+        settings = await self.get_state(SettingsState)
+        settings._load(self._user_id, preferences)
+
+    # -- the feed task's view (called inside its lock; not events) ------------------------------
+
+    def _feed_credentials(self, now: float | None = None) -> str | None:
+        """The feed token to present (minted again when due), or None for a guest."""
+        if not self._subject:
+            return None
+        try:
+            issuer = get_issuer()
+        except FeedKeyError:
+            logger.exception("cannot sign feed tokens; connecting as a guest")
+            return None
+        if not self._feed_token or issuer.refresh_due(self._feed_token_expires_at, now):
+            minted = issuer.mint(self._subject, now)
+            self._feed_token, self._feed_token_expires_at = minted.token, minted.expires_at
+        return self._feed_token

@@ -1,0 +1,93 @@
+"""`SettingsState`: the user's display preferences, applied at once and saved when logged in.
+
+Colour scheme and reduced motion become classes on the page root (`page_class`), the theme is
+applied by `components.theme_sync`, the update rate is read by the tab's feed task (which asks
+the feed for it), and announcements switch the price announcer on. A guest's changes last for
+the tab; a user's are stored. `AuthState` loads them on login and resets them on logout.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import reflex as rx
+from sqlalchemy.exc import SQLAlchemyError
+
+from marketpulse.db.preferences import save_preferences
+from marketpulse.preferences import PreferenceError, Preferences, default_update_rate_ms
+
+logger = logging.getLogger(__name__)
+
+
+class SettingsState(rx.State):
+    """Cold state: changes only when the user changes a preference or logs in or out."""
+
+    color_scheme: str = "red-green"
+    reduced_motion: str = "system"
+    update_rate_ms: int = rx.field(default_factory=default_update_rate_ms)
+    announcements: bool = False
+    theme: str = "dark"
+
+    _user_id: int = 0
+
+    @rx.var
+    def page_class(self) -> str:
+        """Classes of the page root that select the colour scheme and the motion policy."""
+        return f"mp-page mp-scheme-{self.color_scheme} mp-motion-{self.reduced_motion}"
+
+    @rx.var
+    def update_rate_choice(self) -> str:
+        """The update rate as the select's string value."""
+        return str(self.update_rate_ms)
+
+    @rx.event
+    def change_color_scheme(self, value: str) -> rx.event.EventSpec | None:
+        return self._change("color_scheme", value)
+
+    @rx.event
+    def change_reduced_motion(self, value: str) -> rx.event.EventSpec | None:
+        return self._change("reduced_motion", value)
+
+    @rx.event
+    def change_update_rate(self, value: str) -> rx.event.EventSpec | None:
+        return self._change("update_rate_ms", value)
+
+    @rx.event
+    def change_announcements(self, value: bool) -> rx.event.EventSpec | None:
+        return self._change("announcements", value)
+
+    @rx.event
+    def change_theme(self, value: str) -> rx.event.EventSpec | None:
+        return self._change("theme", value)
+
+    # -- used by AuthState (not events) ----------------------------------------------------------
+
+    def _load(self, user_id: int, preferences: Preferences) -> None:
+        self._user_id = user_id
+        for field, value in preferences.as_dict().items():
+            setattr(self, field, value)
+
+    def _current(self) -> Preferences:
+        return Preferences(
+            color_scheme=self.color_scheme,
+            reduced_motion=self.reduced_motion,
+            update_rate_ms=self.update_rate_ms,
+            announcements=self.announcements,
+            theme=self.theme,
+        )
+
+    def _change(self, field: str, value: Any) -> rx.event.EventSpec | None:
+        try:
+            updated = self._current().replace(field, value)
+        except PreferenceError as error:
+            return rx.toast.error(str(error))
+        if self._user_id:
+            try:
+                with rx.session() as db:
+                    save_preferences(db, self._user_id, updated)
+            except SQLAlchemyError:
+                logger.exception("saving the preferences of user %s failed", self._user_id)
+                return rx.toast.error("Your settings could not be saved; please try again.")
+        self._load(self._user_id, updated)
+        return None

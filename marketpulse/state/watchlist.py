@@ -1,0 +1,119 @@
+"""`WatchlistState`: the symbols this tab watches, in order, and the add/remove/move handlers.
+
+A logged-in user's list is read from and written to the database on every change (the returned
+list is the stored one, so another tab's changes are picked up); a guest's lives only in the
+tab, starting from the default watchlist. `AuthState` sets `_user_id` when the user changes.
+`_version` counts changes: the tab's feed task compares it inside its short lock and updates
+the rows and the subscription afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+from sqlmodel import Session
+
+from marketpulse.db import watchlists
+from marketpulse.settings import get_settings
+from marketpulse.watchlist_defaults import default_symbols
+from marketpulse.watchlist_rules import (
+    WatchlistError,
+    check_known,
+    moved,
+    normalize_symbol,
+    with_symbol,
+    without_symbol,
+)
+
+
+def _toast(error: WatchlistError) -> rx.event.EventSpec:
+    show = rx.toast.info if error.level == "info" else rx.toast.error
+    return show(error.message)
+
+
+class WatchlistState(rx.State):
+    """Cold state: changes only when the user edits the watchlist or logs in or out."""
+
+    symbols: list[str] = rx.field(default_factory=default_symbols)
+
+    _user_id: int = 0
+    _version: int = 0
+
+    @rx.event
+    def add_symbol(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+        """Add the symbol typed in the form (validated; a toast says why when refused)."""
+        limit = get_settings().watchlist_max_symbols
+        try:
+            symbol = normalize_symbol(str(form.get("symbol", "")))
+            check_known(symbol)
+            self._change(
+                lambda db: watchlists.add_symbol(db, self._user_id, symbol, limit),
+                lambda current: with_symbol(current, symbol, limit),
+            )
+        except WatchlistError as error:
+            return _toast(error)
+        return None
+
+    @rx.event
+    def remove_symbol(self, symbol: str) -> rx.event.EventSpec | None:
+        """Take `symbol` off the watchlist."""
+        try:
+            self._change(
+                lambda db: watchlists.remove_symbol(db, self._user_id, symbol),
+                lambda current: without_symbol(current, normalize_symbol(symbol)),
+            )
+        except WatchlistError as error:
+            return _toast(error)
+        return None
+
+    @rx.event
+    def move_symbol(self, symbol: str, offset: int) -> rx.event.EventSpec | None:
+        """Move `symbol` `offset` places (negative: towards the top)."""
+        if symbol not in self.symbols:
+            return rx.toast.error(f"{symbol} is not on your watchlist.")
+        index = self.symbols.index(symbol) + int(offset)
+        try:
+            self._change(
+                lambda db: watchlists.move_symbol(db, self._user_id, symbol, index),
+                lambda current: moved(current, symbol, index),
+            )
+        except WatchlistError as error:
+            return _toast(error)
+        return None
+
+    # -- used by AuthState and the feed task (not events) ---------------------------------------
+
+    def _load(self, user_id: int, symbols: list[str]) -> None:
+        """Show `symbols` as `user_id`'s list (0: a guest)."""
+        self._user_id = user_id
+        self._set(symbols)
+
+    def _drop(self, symbols: list[str]) -> None:
+        """Forget symbols the feed refused (already removed from the database)."""
+        self._set([symbol for symbol in self.symbols if symbol not in symbols])
+
+    def _set(self, symbols: list[str]) -> None:
+        self.symbols = list(symbols)
+        self._version += 1
+
+    def _change(
+        self,
+        stored: Callable[[Session], list[str]],
+        local: Callable[[list[str]], list[str]],
+    ) -> None:
+        if self._user_id:
+            with rx.session() as db:
+                self._set(stored(db))
+        else:
+            self._set(local(list(self.symbols)))
+
+
+def drop_stored_symbols(user_id: int, symbols: list[str]) -> None:
+    """Remove refused symbols from a user's stored watchlist (run off the event loop)."""
+    with rx.session() as db:
+        for symbol in symbols:
+            try:
+                watchlists.remove_symbol(db, user_id, symbol)
+            except WatchlistError:
+                continue

@@ -1,0 +1,84 @@
+"""The symbols this app knows by name: the feed simulator's default universe (55 US large caps).
+
+A copy of the symbol → company name pairs of `realtime_server/sources/universe.py` (the app may
+import only `realtime_server.protocol` from the server). It names watchlist rows and validates
+what a user adds before the feed is asked; the feed's subscribe ack stays the final word
+(`unknown_symbol`), since a server may trade another universe.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from marketpulse.watchlist_defaults import DEFAULT_WATCHLIST
+
+KNOWN_SYMBOLS: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "AAPL": "Apple Inc.",
+        "MSFT": "Microsoft Corp.",
+        "NVDA": "NVIDIA Corp.",
+        "AVGO": "Broadcom Inc.",
+        "ORCL": "Oracle Corp.",
+        "CRM": "Salesforce Inc.",
+        "ADBE": "Adobe Inc.",
+        "AMD": "Advanced Micro Devices Inc.",
+        "INTC": "Intel Corp.",
+        "CSCO": "Cisco Systems Inc.",
+        "GOOGL": "Alphabet Inc.",
+        "META": "Meta Platforms Inc.",
+        "NFLX": "Netflix Inc.",
+        "DIS": "The Walt Disney Co.",
+        "VZ": "Verizon Communications Inc.",
+        "T": "AT&T Inc.",
+        "AMZN": "Amazon.com Inc.",
+        "TSLA": "Tesla Inc.",
+        "HD": "The Home Depot Inc.",
+        "MCD": "McDonald's Corp.",
+        "NKE": "Nike Inc.",
+        "SBUX": "Starbucks Corp.",
+        "KO": "The Coca-Cola Co.",
+        "PEP": "PepsiCo Inc.",
+        "PG": "Procter & Gamble Co.",
+        "WMT": "Walmart Inc.",
+        "COST": "Costco Wholesale Corp.",
+        "JPM": "JPMorgan Chase & Co.",
+        "BAC": "Bank of America Corp.",
+        "GS": "The Goldman Sachs Group Inc.",
+        "V": "Visa Inc.",
+        "MA": "Mastercard Inc.",
+        "AXP": "American Express Co.",
+        "UNH": "UnitedHealth Group Inc.",
+        "JNJ": "Johnson & Johnson",
+        "LLY": "Eli Lilly and Co.",
+        "PFE": "Pfizer Inc.",
+        "MRK": "Merck & Co. Inc.",
+        "ABBV": "AbbVie Inc.",
+        "XOM": "Exxon Mobil Corp.",
+        "CVX": "Chevron Corp.",
+        "COP": "ConocoPhillips",
+        "SLB": "Schlumberger Ltd.",
+        "CAT": "Caterpillar Inc.",
+        "BA": "The Boeing Co.",
+        "GE": "GE Aerospace",
+        "UPS": "United Parcel Service Inc.",
+        "HON": "Honeywell International Inc.",
+        "LIN": "Linde plc",
+        "FCX": "Freeport-McMoRan Inc.",
+        "NEM": "Newmont Corp.",
+        "NEE": "NextEra Energy Inc.",
+        "DUK": "Duke Energy Corp.",
+        "PLD": "Prologis Inc.",
+        "AMT": "American Tower Corp.",
+    }
+)
+"""Symbol → company name, in the simulator's display order."""
+
+
+def is_known(symbol: str) -> bool:
+    """Whether `symbol` is one of the default universe's symbols."""
+    return symbol in KNOWN_SYMBOLS
+
+
+def company_name(symbol: str) -> str:
+    """The company name shown for `symbol` (the default watchlist's wording first), or `""`."""
+    return DEFAULT_WATCHLIST.get(symbol) or KNOWN_SYMBOLS.get(symbol, "")
