@@ -140,6 +140,7 @@ class FeedNamespace(socketio.AsyncNamespace):
 
         async def send(batch: dict[str, Any]) -> None:
             await self.emit(EVENT_BATCH, batch, to=sid)
+            await self._written(sid)
 
         self.hub.connect(sid, send, session, self._on_overflow(sid), self._observe_flush)
         self.schedule_expiry(session)
@@ -189,6 +190,22 @@ class FeedNamespace(socketio.AsyncNamespace):
                 f"requests are limited to {self.settings.max_message_bytes} bytes",
             )
         return await self.handlers.handle(session, event, first)
+
+    async def _written(self, sid: str) -> None:
+        """Wait until Engine.IO's writer has taken every packet queued for `sid`.
+
+        `emit` only appends to Engine.IO's per-socket queue, which is unbounded; its writer
+        takes packets off it one socket write at a time. Waiting here keeps the writer's
+        `sending` flag up while a connection's socket is not draining, so that its conflated
+        updates conflate and its lossless ones count towards the slow-consumer bound, instead
+        of piling up unseen in that queue. The writer cancels this wait when it closes.
+        """
+        try:
+            eio_sid = self.server.manager.eio_sid_from_sid(sid, self.namespace)
+            socket = self.server.eio.sockets[eio_sid]
+        except KeyError:
+            return  # already gone
+        await socket.queue.join()
 
     def _on_overflow(self, sid: str) -> Callable[[], None]:
         def overflow() -> None:

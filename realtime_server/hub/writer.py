@@ -4,7 +4,8 @@ Conflated updates offered to a writer replace any pending update with the same k
 value wins; the key is the channel, or the channel and bar start for bars). Lossless updates
 (news, alerts) are queued in order and never replaced. The writer flushes everything pending
 as one batch, at most once per `throttle` seconds and never while the previous batch is still
-being sent: a slow connection simply receives fewer, fresher batches.
+being sent (`send` returns once the batch has been taken for writing to the socket): a slow
+connection simply receives fewer, fresher batches.
 
 Only lossless messages can pile up. When more than `max_queue` of them wait, the connection
 is a slow consumer: the writer stops accepting updates and asks, once, for the connection to
@@ -136,12 +137,15 @@ class ClientWriter:
         self._lossless = [item for item in self._lossless if item[0] not in channels]
 
     def close(self) -> None:
+        """Stop: drop what is pending, and stop waiting on a batch still being delivered."""
         self._closed = True
         self._conflated.clear()
         self._lossless.clear()
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
+        if self._task is not None:
+            self._task.cancel()
 
     def _overflow(self) -> None:
         if not self.overflowed:
@@ -180,6 +184,8 @@ class ClientWriter:
     async def _deliver(self, batch: dict[str, Any]) -> None:
         try:
             await self._send(batch)
+        except asyncio.CancelledError:
+            return  # closed while the connection was not draining
         except Exception:
             log.exception("batch delivery failed", extra={"sid": self.sid})
         finally:

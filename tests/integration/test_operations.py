@@ -269,17 +269,6 @@ async def test_a_client_past_its_lossless_queue_bound_is_told_slow_consumer(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "server bug: a connection that stops reading is never closed as a slow consumer. "
-        "ClientWriter (realtime_server/hub/writer.py, _flush/_deliver) treats the end of "
-        "`emit` as delivery, but python-engineio's AsyncSocket.send only puts the packet on an "
-        "unbounded asyncio.Queue, so `_sending` never stays set, the lossless queue never "
-        "passes max_queue, and the backlog grows in engineio's queue (server RSS grows) "
-        "instead."
-    ),
-)
 async def test_a_client_that_stops_reading_is_closed_as_a_slow_consumer(open_client) -> None:
     """A raw Engine.IO v4 / Socket.IO v5 websocket that subscribes to a lot and never reads.
 

@@ -137,3 +137,30 @@ async def test_a_slow_consumer_overflows_once_and_stops_accepting() -> None:
     assert writer.overflowed
     assert writer.queue_depth == 0, "memory is released at once"
     never.set()
+
+
+async def test_a_send_that_never_returns_is_cancelled_by_close() -> None:
+    """A connection whose socket stopped draining: its delivery waits until the writer closes."""
+    started = asyncio.Event()
+    cancelled = asyncio.Event()
+
+    async def stuck(batch: dict[str, Any]) -> None:
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    writer = ClientWriter("sid", stuck, throttle=0.0, max_queue=2)
+    writer.enqueue("news", 1, {"n": 1})
+    async with asyncio.timeout(5):
+        await started.wait()
+    for seq in range(2, 4):
+        writer.enqueue("news", seq, {"n": seq})
+    assert writer.queue_depth == 2 and not writer.overflowed
+    writer.enqueue("news", 4, {"n": 4})
+    assert writer.overflowed
+    async with asyncio.timeout(5):
+        await cancelled.wait()
+    assert writer.queue_depth == 0
