@@ -6,7 +6,7 @@ from marketpulse.errors import backend_exception_handler
 from marketpulse.pages import dashboard, login, settings
 
 app = rx.App(
-    stylesheets=["/marketpulse.css"],
+    stylesheets=["/marketpulse.css", "/widgets.css", "/news_alerts.css", "/chart.css"],
     head_components=[rx.el.link(rel="icon", href="/favicon.ico", sizes="any")],
     html_lang="en",
     backend_exception_handler=backend_exception_handler,

@@ -1,9 +1,10 @@
 """`page_frame(...)`: what every page shares — header, main area, theme and announcer.
 
-The header holds the app's name (a link home), the connection indicator (both legs on the
-dashboard, the app leg elsewhere: the feed runs only on the dashboard) and the user menu. The
-root's classes carry the colour scheme and motion preferences; `theme_sync` applies the light
-or dark theme; a visually hidden polite live region speaks opt-in price announcements.
+The header holds the app's name (a link home), on the dashboard the market summary strip, the
+connection indicator (both legs on the dashboard, the app leg elsewhere: the feed runs only on
+the dashboard) with the pause control and the link details, and the user menu. The root's
+classes carry the colour scheme and motion preferences; `theme_sync` applies the light or dark
+theme; a visually hidden polite live region speaks opt-in price announcements.
 """
 
 from __future__ import annotations
@@ -11,46 +12,97 @@ from __future__ import annotations
 import reflex as rx
 
 from marketpulse.components import (
+    LinkFigures,
     app_link_indicator,
     connection_indicator,
+    link_details,
+    pause_button,
+    summary_strip,
     theme_sync,
     user_menu,
 )
-from marketpulse.state import AnnouncerState, AuthState, ConnectionState, SettingsState, app_link
+from marketpulse.state import (
+    AnnouncerState,
+    AuthState,
+    ConnectionState,
+    MarketState,
+    SettingsState,
+    app_link,
+)
 
 TITLE = "MarketPulse"
 
+LINK = LinkFigures(
+    status=ConnectionState.status,
+    attempt=ConnectionState.attempt,
+    next_retry_at=ConnectionState.next_retry_at,
+    rtt_ms=ConnectionState.rtt_ms,
+    rtt_p95_ms=ConnectionState.rtt_p95_ms,
+    quality=ConnectionState.quality,
+    quality_label=ConnectionState.quality_label,
+    reason=ConnectionState.reason,
+)
+
+
+def _brand() -> rx.Component:
+    return rx.link(
+        rx.flex(
+            rx.el.span(class_name="mp-logo", aria_hidden="true"),
+            rx.heading(TITLE, as_="h1", size="5", weight="bold", class_name="mp-title"),
+            align="center",
+            spacing="2",
+        ),
+        href="/",
+        underline="none",
+        color_scheme="gray",
+        high_contrast=True,
+    )
+
+
+def _links(show_feed: bool) -> rx.Component:
+    if not show_feed:
+        return app_link_indicator(app_link)
+    return rx.flex(
+        connection_indicator(ConnectionState.status, app_link),
+        link_details(LINK, ConnectionState.reconnect_now),
+        pause_button(ConnectionState.paused, ConnectionState.toggle_pause),
+        align="center",
+        spacing="2",
+        wrap="wrap",
+    )
+
 
 def _header(show_feed: bool) -> rx.Component:
-    links = (
-        connection_indicator(ConnectionState.status, app_link)
+    strip = (
+        rx.box(
+            summary_strip(
+                MarketState.indices,
+                MarketState.advancers,
+                MarketState.decliners,
+                MarketState.unchanged,
+            ),
+            class_name="mp-header-summary",
+        )
         if show_feed
-        else app_link_indicator(app_link)
+        else rx.fragment()
     )
     return rx.el.header(
         rx.flex(
-            rx.link(
-                rx.flex(
-                    rx.el.span(class_name="mp-logo", aria_hidden="true"),
-                    rx.heading(TITLE, as_="h1", size="5", weight="bold", class_name="mp-title"),
-                    align="center",
-                    spacing="2",
-                ),
-                href="/",
-                underline="none",
-                color_scheme="gray",
-                high_contrast=True,
-            ),
+            _brand(),
             rx.flex(
-                links,
+                _links(show_feed),
                 user_menu(AuthState.username, AuthState.is_guest, AuthState.log_out),
                 align="center",
                 spacing="2",
+                wrap="wrap",
+                justify="end",
             ),
             justify="between",
             align="center",
+            wrap="wrap",
             class_name="mp-header-inner",
         ),
+        strip,
         class_name="mp-header",
     )
 

@@ -1,22 +1,38 @@
 """The app's Reflex states, small and split by heat.
 
-Hot: `QuotesState` (the watchlist's rows, updated several times a second; it owns the per-tab
-feed task). Cold: `ConnectionState` (the feed link's state), `WatchlistState` (the symbols),
-`SettingsState` (preferences), `AuthState` (who is logged in, the feed token), `AnnouncerState`
-(the spoken price summary). Later issues add bars, news, summary and alerts states beside them.
+Hot: `QuotesState` (the visible watchlist rows, several times a second) and `FreshnessState`
+(when each widget's data last arrived). Warm: `ChartState` (a small tail per flush),
+`MarketState` (summary and movers, twice a second). Cold: `NewsState`, `AlertsState`,
+`ConnectionState` (the feed link and the user's live-update controls), `WatchlistState`,
+`SettingsState`, `LayoutState` (collapsed widgets), `AuthState`, `AnnouncerState`. `FeedState`
+owns the tab's one feed task, which writes all of the above in short locks.
 """
 
+from marketpulse.state.alerts import AlertsState
 from marketpulse.state.announcer import AnnouncerState
 from marketpulse.state.auth import AuthState
+from marketpulse.state.chart import ChartState
 from marketpulse.state.connection import ConnectionState, app_link
+from marketpulse.state.feed import FeedState
+from marketpulse.state.freshness import FreshnessState
+from marketpulse.state.layout import LayoutState
+from marketpulse.state.market import MarketState
+from marketpulse.state.news import NewsState
 from marketpulse.state.quotes import QuotesState
 from marketpulse.state.settings import SettingsState
 from marketpulse.state.watchlist import WatchlistState
 
 __all__ = [
+    "AlertsState",
     "AnnouncerState",
     "AuthState",
+    "ChartState",
     "ConnectionState",
+    "FeedState",
+    "FreshnessState",
+    "LayoutState",
+    "MarketState",
+    "NewsState",
     "QuotesState",
     "SettingsState",
     "WatchlistState",

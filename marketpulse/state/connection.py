@@ -1,7 +1,10 @@
-"""Both legs of the link behind the prices: browser ↔ app, and app ↔ feed.
+"""Both legs of the link behind the prices (browser ↔ app, app ↔ feed), and the user's controls.
 
-`ConnectionState.status` is the app ↔ feed leg, written by the tab's feed task from the feed
-client's `LinkState` (live, connecting, reconnecting, polling, offline, unauthorized).
+`ConnectionState` is the app ↔ feed leg, written by the tab's feed task from the feed client:
+its `LinkState` (live, connecting, reconnecting, polling, offline, unauthorized), the attempt
+number and the time of the next retry, the round trip and a 0-3 quality gauge. Its handlers are
+the user's controls: reconnect now, pause live updates (WCAG 2.2.2), and the tab's visibility
+(a hidden tab is sent nothing and catches up when shown again).
 
 The browser ↔ app leg is Reflex's own websocket, which only the browser can observe (while it is
 down, the backend cannot tell the page anything): `app_link` is a frontend var over Reflex's
@@ -15,14 +18,73 @@ from __future__ import annotations
 import reflex as rx
 from reflex_components_core.core.banner import has_connection_errors
 
-from marketpulse.feed import LinkState
+from marketpulse.feed import ConnectionStatus, FeedMetricsSnapshot, LinkState
+from marketpulse.streaming.quality import LABELS, link_quality
 
 
 class ConnectionState(rx.State):
-    """Cold state: changes only when the feed link changes state."""
+    """Cold state: changes when the link changes state, or about once a second while it lives."""
 
     status: str = LinkState.CONNECTING.value
     """One of `LinkState`'s values (live, connecting, reconnecting, polling, offline, ...)."""
+    attempt: int = 0
+    """The next retry's number while reconnecting or polling; 0 otherwise."""
+    next_retry_at: int = 0
+    """When the next connection attempt starts (ms since the epoch); 0 when none is due."""
+    reason: str = ""
+    rtt_ms: int = 0
+    """The median app-level round trip to the feed (ms); 0 before the first ping."""
+    rtt_p95_ms: int = 0
+    quality: int = 0
+    paused: bool = False
+    """The user paused live updates: nothing new is shown until they resume."""
+    visible: bool = True
+    """The browser tab is visible (`document.visibilityState`)."""
+
+    _reconnect_requested: bool = False
+
+    @rx.var
+    def quality_label(self) -> str:
+        return LABELS[max(0, min(self.quality, len(LABELS) - 1))]
+
+    @rx.event
+    def reconnect_now(self) -> None:
+        self._reconnect_requested = True
+
+    @rx.event
+    def toggle_pause(self) -> None:
+        self.paused = not self.paused
+
+    @rx.event
+    def set_visible(self, visible: bool) -> None:
+        self.visible = bool(visible)
+
+    # -- the feed task's side (not events) -----------------------------------------------------
+
+    def _showing(self) -> bool:
+        """Whether updates should reach the page now."""
+        return self.visible and not self.paused
+
+    def _take_reconnect(self) -> bool:
+        if not self._reconnect_requested:
+            return False  # read every flush: assigning would mark the state dirty each time
+        self._reconnect_requested = False
+        return True
+
+    def _apply_status(self, state: LinkState, status: ConnectionStatus | None) -> None:
+        self.status = state.value
+        if status is not None and status.state is state:
+            self.attempt = status.attempt
+            self.next_retry_at = status.next_retry_at or 0
+            self.reason = status.reason
+        else:
+            self.attempt, self.next_retry_at, self.reason = 0, 0, ""
+
+    def _apply_metrics(self, metrics: FeedMetricsSnapshot) -> None:
+        rtt, p95 = round(metrics.rtt_p50_ms or 0), round(metrics.rtt_p95_ms or 0)
+        quality = link_quality(metrics.state, metrics.rtt_p95_ms, metrics.last_message_age_s)
+        if (rtt, p95, quality) != (self.rtt_ms, self.rtt_p95_ms, self.quality):
+            self.rtt_ms, self.rtt_p95_ms, self.quality = rtt, p95, quality
 
 
 app_link: rx.Var[str] = rx.cond(

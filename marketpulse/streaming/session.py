@@ -32,10 +32,17 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from marketpulse.feed import FeedError, FeedEvent, FeedRequestError, LinkState
+from marketpulse.feed import (
+    ConnectionStatus,
+    FeedError,
+    FeedEvent,
+    FeedMetricsSnapshot,
+    FeedRequestError,
+    LinkState,
+)
 from marketpulse.streaming.link import CLOSE_TIMEOUT_S, FeedLink, refusal_message
 from marketpulse.streaming.plan import FeedPlan, SyncResult
-from realtime_server.protocol import ErrorCode, Quote, SubscribeAck, parse_channel
+from realtime_server.protocol import ChannelKind, ErrorCode, Quote, SubscribeAck, parse_channel
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +88,21 @@ class FeedSession:
     @property
     def url(self) -> str:
         return self._urls[self._url_index]
+
+    @property
+    def client(self) -> FeedLink | None:
+        """The current feed client (for requests such as alerts), or None before `start`."""
+        return self._client
+
+    def status(self) -> ConnectionStatus | None:
+        """The link's detailed status (attempt, next retry), when the client reports one."""
+        status = getattr(self._client, "status", None)
+        return status if isinstance(status, ConnectionStatus) else None
+
+    def metrics(self) -> FeedMetricsSnapshot | None:
+        """The link's quality figures (RTT, message rate), when the client reports them."""
+        metrics = getattr(self._client, "metrics", None)
+        return metrics() if callable(metrics) else None
 
     def start(self, plan: FeedPlan) -> None:
         """Connect (in the background) with the plan's credentials; channels follow in syncs."""
@@ -157,6 +179,15 @@ class FeedSession:
         if self.state is LinkState.LIVE:
             await self._reconcile(plan, result)
         return result
+
+    async def reconnect_now(self, plan: FeedPlan) -> None:
+        """Drop the current connection and connect again at once (the user asked to)."""
+        syncing, self._syncing = self._syncing, None
+        if syncing is not None:
+            syncing.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await syncing
+        await self._restart(plan, "reconnect requested")
 
     async def close(self) -> None:
         """Stop syncing and reading, and close the client. Safe to call more than once."""
@@ -264,5 +295,8 @@ class FeedSession:
 
     def _refuse(self, channel: str, code: str, result: SyncResult) -> None:
         self._refused.add(channel)
-        symbol = parse_channel(channel).symbol or channel
-        result.rejected[symbol] = refusal_message(symbol, code)
+        parsed = parse_channel(channel)
+        if parsed.kind is ChannelKind.PRICE and parsed.symbol:
+            result.rejected[parsed.symbol] = refusal_message(parsed.symbol, code)
+        else:
+            result.refused_other[channel] = refusal_message(parsed.symbol or channel, code)

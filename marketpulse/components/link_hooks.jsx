@@ -1,0 +1,36 @@
+/* Two small browser-side helpers of the connection indicator, wrapped by `link_hooks.py`.
+
+   VisibilityWatcher  renders nothing; calls onChange(visible) whenever the tab is shown or
+                      hidden (document.visibilityState), so the app stops sending a hidden tab
+                      updates and catches it up when it is shown again.
+   Countdown          "retry in 4 s", ticking in the browser until `until` (ms since the epoch);
+                      renders nothing when `until` is 0. */
+
+import { useEffect, useState } from "react";
+
+export function VisibilityWatcher({ onChange }) {
+  useEffect(() => {
+    const report = () => onChange?.(document.visibilityState === "visible");
+    document.addEventListener("visibilitychange", report);
+    if (document.visibilityState !== "visible") report();
+    return () => document.removeEventListener("visibilitychange", report);
+  }, [onChange]);
+  return null;
+}
+
+export function Countdown({ until, ...rest }) {
+  const [now, setNow] = useState(null);
+  useEffect(() => {
+    if (!until) return undefined;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
+  }, [until]);
+  if (!until || now === null) return null;
+  const seconds = Math.max(0, Math.ceil((until - now) / 1000));
+  return (
+    <span data-testid="retry-countdown" {...rest}>
+      {seconds > 0 ? `retry in ${seconds} s` : "retrying…"}
+    </span>
+  );
+}

@@ -1,0 +1,165 @@
+"""`news_feed(...)`: the headlines widget's body — newest first, filterable to the watchlist.
+
+The page puts it in a titled section (with its freshness badge); this is what goes inside.
+
+Each headline shows its time (browser local), sentiment as an icon and a word (never colour
+alone), source, text, and its symbols as small buttons. The list itself is not a live region:
+a page's state passes a short `announcement` (see `marketpulse.news_view.announcement`) that a
+visually hidden polite region speaks; focus never moves. The list scrolls inside a capped
+height (`news_alerts.css`) and is itself focusable, so keyboard users can scroll it.
+
+Test hooks: `data-testid="news-feed"` on the widget, `"news-list"` on the list, `"news-empty"`
+on the empty state, `"news-watchlist-only"` on the switch, `"news-announcer"` on the live
+region; each item has `data-news-id` and `data-sentiment`, each symbol button `data-symbol-link`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+from reflex.vars.object import ObjectVar
+
+from marketpulse.components.time_format import local_time
+
+SENTIMENTS: dict[str, tuple[str, str]] = {
+    "positive": ("trending-up", "Positive"),
+    "negative": ("trending-down", "Negative"),
+    "neutral": ("minus", "Neutral"),
+}
+"""Sentiment → (icon, word)."""
+
+
+def _sentiment_badge(sentiment: rx.Var[str]) -> rx.Component:
+    def badge(icon: str, word: str) -> rx.Component:
+        return rx.el.span(
+            rx.icon(icon, size=14, aria_hidden="true"),
+            word,
+            class_name="mp-news-sentiment",
+        )
+
+    return rx.match(
+        sentiment,
+        *[(key, badge(icon, word)) for key, (icon, word) in SENTIMENTS.items()],
+        badge(*SENTIMENTS["neutral"]),
+    )
+
+
+def _symbol_button(
+    symbol: rx.Var[str], on_select_symbol: Callable[[rx.Var[str]], rx.event.EventSpec]
+) -> rx.Component:
+    return rx.el.li(
+        rx.button(
+            symbol,
+            on_click=on_select_symbol(symbol),
+            size="1",
+            variant="soft",
+            class_name="mp-news-symbol",
+            data_symbol_link=symbol,
+        ),
+    )
+
+
+def _item(
+    row: ObjectVar, on_select_symbol: Callable[[rx.Var[str]], rx.event.EventSpec]
+) -> rx.Component:
+    return rx.el.li(
+        rx.el.article(
+            rx.el.div(
+                rx.el.time(local_time(row.ts), class_name="mp-num mp-muted"),
+                _sentiment_badge(row.sentiment),
+                rx.el.span(row.source, class_name="mp-muted mp-news-source"),
+                class_name="mp-news-meta",
+            ),
+            rx.el.h3(row.headline, class_name="mp-news-headline"),
+            rx.cond(row.body != "", rx.el.p(row.body, class_name="mp-news-body")),
+            rx.cond(
+                row.symbols.length() > 0,
+                rx.el.ul(
+                    rx.foreach(row.symbols, lambda s: _symbol_button(s, on_select_symbol)),
+                    class_name="mp-news-symbols",
+                    aria_label="Symbols",
+                ),
+            ),
+        ),
+        key=row.id,
+        class_name="mp-news-item",
+        data_news_id=row.id,
+        data_sentiment=row.sentiment,
+    )
+
+
+def _header(
+    watchlist_only: rx.Var[bool], on_watchlist_only: rx.event.EventType[bool]
+) -> rx.Component:
+    return rx.flex(
+        rx.el.label(
+            rx.switch(
+                checked=watchlist_only,
+                on_change=on_watchlist_only,
+                size="1",
+                data_testid="news-watchlist-only",
+            ),
+            "Watchlist only",
+            class_name="mp-news-switch",
+        ),
+        justify="end",
+        align="center",
+        wrap="wrap",
+        spacing="2",
+        class_name="mp-news-tools",
+    )
+
+
+def _empty(watchlist_only: rx.Var[bool]) -> rx.Component:
+    return rx.text(
+        rx.cond(
+            watchlist_only,
+            "No headlines about your watchlist yet.",
+            "No headlines yet. New ones appear here as they arrive.",
+        ),
+        class_name="mp-muted mp-news-empty",
+        size="2",
+        data_testid="news-empty",
+    )
+
+
+def news_feed(
+    items: rx.Var[list],
+    watchlist_only: rx.Var[bool],
+    on_watchlist_only: rx.event.EventType[bool],
+    on_select_symbol: Callable[[rx.Var[str]], rx.event.EventSpec],
+    announcement: rx.Var[str],
+) -> rx.Component:
+    """The news widget over `items` (`marketpulse.news_view.NewsRow`s, newest first, already
+    filtered when `watchlist_only`); the switch sends its new value to `on_watchlist_only`, a
+    symbol button sends its symbol to `on_select_symbol`."""
+    return rx.el.div(
+        _header(watchlist_only, on_watchlist_only),
+        rx.cond(
+            items.length() > 0,
+            rx.el.div(
+                rx.el.ul(
+                    rx.foreach(items, lambda row: _item(row, on_select_symbol)),
+                    class_name="mp-news-list",
+                    data_testid="news-list",
+                ),
+                class_name="mp-news-scroll",
+                # Focusable so the keyboard can scroll it; named for screen readers.
+                tab_index=0,
+                role="region",
+                aria_label="Headlines, newest first",
+                aria_live="off",
+            ),
+            _empty(watchlist_only),
+        ),
+        rx.el.div(
+            announcement,
+            class_name="mp-visually-hidden",
+            aria_live="polite",
+            aria_atomic="true",
+            data_testid="news-announcer",
+        ),
+        class_name="mp-news",
+        data_testid="news-feed",
+    )

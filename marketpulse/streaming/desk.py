@@ -1,0 +1,173 @@
+"""`Desk`: one tab's latest view of the market, gathered from feed events between two showings.
+
+The tab's feed task folds every run of events into the desk (`absorb`, outside the state
+lock), then, inside its short lock, takes from it what changed since the widget was last shown
+(`take_*`). A widget that is not being shown (updates paused, tab hidden, widget collapsed)
+simply is not taken from: its changes keep accumulating here, latest value per key, and the
+next take catches it up at once. Nothing here knows Reflex; the states turn what they take into
+display rows.
+
+What is kept, and how much: the latest quote per symbol; the chart's window of bars for the
+one bars channel the chart follows (at most `chart_points`, oldest dropped); the newest
+`news_limit` headlines; the newest summary; fired alerts not shown yet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import TypeVar
+
+from marketpulse.charting import ChartPoint, changed_points, merge_points, tail_points
+from marketpulse.feed import Coalesced
+from marketpulse.news_view import NewsRow, merge_news
+from realtime_server.protocol import (
+    SUMMARY_CHANNEL,
+    Bar,
+    FiredAlert,
+    NewsItem,
+    Quote,
+    Summary,
+    news_channel,
+)
+
+T = TypeVar("T")
+NEWS_CHANNEL = news_channel()
+TAIL_LIMIT = 8
+"""More changed chart points than this since the last showing: send the whole window."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ChartDelta:
+    """What the chart must apply: the whole window (`reset`) or the points that changed."""
+
+    reset: bool
+    points: list[ChartPoint]
+
+
+class Desk:
+    """Latest market data for one tab, and what each widget has not been shown yet."""
+
+    def __init__(self, *, chart_points: int = 300, news_limit: int = 50) -> None:
+        self.chart_points = chart_points
+        self.news_limit = news_limit
+        self.quotes: dict[str, Quote] = {}
+        self.chart_channel: str | None = None
+        self.points: list[ChartPoint] = []
+        self.news: list[NewsRow] = []
+        """The newest headlines, newest first."""
+        self.summary: Summary | None = None
+        self.received_at: dict[str, int] = {}
+        """When (app clock, ms) data last arrived for "quotes", "chart", "summary", "news"."""
+        self._moved: dict[str, Quote] = {}
+        self._shown_points: list[ChartPoint] = []
+        """The window as the chart was last given it (the base of the next tail)."""
+        self._carry: list[int] = []
+        """Bar starts the last tail changed, sent again with the next (see `tail_points`)."""
+        self._chart_reset = False
+        self._news_new: list[NewsRow] = []
+        self._summary_new = False
+        self._fired: list[FiredAlert] = []
+
+    # -- in -----------------------------------------------------------------------------------
+
+    def follow_chart(self, channel: str | None) -> None:
+        """Follow another bars channel (or none): the window starts empty until its snapshot."""
+        if channel == self.chart_channel:
+            return
+        self.chart_channel = channel
+        self.points = []
+        self._chart_reset = True
+
+    def absorb(self, update: Coalesced, now_ms: int) -> None:
+        """Fold a coalesced run of feed events in (resets first, then the updates)."""
+        for channel, items in update.resets.items():
+            self._absorb_reset(channel, items, now_ms)
+        if update.quotes:
+            for quote in update.quotes.values():
+                self.quotes[quote.symbol] = quote
+                self._moved[quote.symbol] = quote
+            self.received_at["quotes"] = now_ms
+        bars = update.bars.get(self.chart_channel or "")
+        if bars:
+            self.points = merge_points(self.points, bars, self.chart_points)
+            self.received_at["chart"] = now_ms
+        fresh = update.news.get(NEWS_CHANNEL)
+        if fresh:
+            self._add_news(fresh)
+        if update.batches or update.resets:
+            # News comes when it happens: a delivering link is what keeps the feed current.
+            self.received_at["news"] = now_ms
+        if update.summary is not None:
+            self.summary = update.summary
+            self._summary_new = True
+            self.received_at["summary"] = now_ms
+        self._fired.extend(update.alerts)
+
+    # -- out ----------------------------------------------------------------------------------
+
+    def take_quotes(self) -> dict[str, Quote]:
+        """Quotes that moved since the last take, by symbol."""
+        moved, self._moved = self._moved, {}
+        return moved
+
+    def take_chart(self) -> ChartDelta | None:
+        """The chart's change since the last take, or None when nothing changed."""
+        changed = changed_points(self._shown_points, self.points)
+        if self._chart_reset or len(changed) > TAIL_LIMIT:
+            delta = ChartDelta(reset=True, points=list(self.points))
+            self._carry = []
+        elif changed or self._carry:
+            delta = ChartDelta(False, tail_points(self._shown_points, self.points, self._carry))
+            self._carry = [point["t"] for point in changed]
+        else:
+            return None
+        self._chart_reset = False
+        self._shown_points = self.points
+        return delta
+
+    def redraw_chart(self) -> None:
+        """Make the next `take_chart` send the whole window (e.g. the chart was remounted)."""
+        self._chart_reset = True
+
+    def take_news(self) -> list[NewsRow]:
+        """Headlines that arrived since the last take."""
+        fresh, self._news_new = self._news_new, []
+        return fresh
+
+    def take_summary(self) -> Summary | None:
+        """The newest summary when it changed since the last take."""
+        if not self._summary_new:
+            return None
+        self._summary_new = False
+        return self.summary
+
+    def take_fired(self) -> list[FiredAlert]:
+        """Fired alerts that arrived since the last take, in order."""
+        fired, self._fired = self._fired, []
+        return fired
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _absorb_reset(self, channel: str, items: Iterable[object], now_ms: int) -> None:
+        if channel == self.chart_channel:
+            self.points = merge_points([], _of(items, Bar), self.chart_points)
+            self._chart_reset = True
+            self.received_at["chart"] = now_ms
+        elif channel == NEWS_CHANNEL:
+            self._add_news(_of(items, NewsItem))
+        elif channel == SUMMARY_CHANNEL:
+            for summary in _of(items, Summary):
+                self.summary = summary
+                self._summary_new = True
+                self.received_at["summary"] = now_ms
+
+    def _add_news(self, items: list[NewsItem]) -> None:
+        known = {row.id for row in self.news}
+        self.news = merge_news(self.news, items, self.news_limit)
+        self._news_new.extend(row for row in self.news if row.id not in known)
+        del self._news_new[: max(0, len(self._news_new) - self.news_limit)]
+
+
+def _of(items: Iterable[object], kind: type[T]) -> list[T]:
+    return [item for item in items if isinstance(item, kind)]
