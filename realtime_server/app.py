@@ -55,6 +55,7 @@ def build_source(settings: Settings) -> Source:
         seed=settings.seed,
         ticks_per_second=settings.ticks_per_second,
         jumps_per_minute=settings.jumps_per_minute,
+        history_s=settings.history_minutes * 60,
     )
 
 
@@ -176,7 +177,7 @@ class FeedService:
             self.metrics.ticks.inc(len(ticks))
 
         try:
-            await self.source.run(on_ticks, self.engine.on_jump)
+            await self.source.run(on_ticks, self.engine.on_jump, self.engine.on_history)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     ticks_per_second: float = Field(default=300.0, gt=0, le=100_000)
     jumps_per_minute: float = Field(default=0.5, ge=0)
     """Simulated price shocks per minute (each makes a headline)."""
+    history_minutes: float = Field(default=120.0, ge=0, le=24 * 60)
+    """How much of the past the simulator replays at start (bars to chart at once; 0: none)."""
     ambient_news_per_minute: float = Field(default=3.0, ge=0)
     """Market and sector headlines per minute, beside those of price shocks."""
     history_size: int = Field(default=500, ge=1)

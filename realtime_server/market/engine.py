@@ -1,5 +1,6 @@
 """The market engine: turns source events into channel messages, and answers snapshots.
 
+    history ─► QuoteBook, BarAggregator           (the recent past; nothing published)
     tick ──► QuoteBook ──► price:<SYM>            (conflated)
          ├─► BarAggregator ──► bars:<i>:<SYM>     (conflated per bar start)
          └─► quote listeners (price alerts)
@@ -84,6 +85,15 @@ class MarketEngine:
                 listener(quote)
         if ticks:
             self.ticks_seen += len(ticks)
+            self.last_tick_ts = ticks[-1].ts
+
+    def on_history(self, ticks: Sequence[Tick]) -> None:
+        """The recent past, before going live: it builds the quotes and the bars' history,
+        and nothing is published or evaluated (no alert fires on a trade from before)."""
+        for tick in ticks:
+            self.book.apply(tick)
+            self.bars.apply(tick)
+        if ticks:
             self.last_tick_ts = ticks[-1].ts
 
     def on_jump(self, jump: Jump) -> None:

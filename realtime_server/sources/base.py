@@ -71,7 +71,13 @@ class Source(Protocol):
         """Every instrument this source can produce ticks for, in a stable order."""
         ...
 
-    async def run(self, sink: TickSink, on_jump: JumpSink | None = None) -> None:
+    async def run(
+        self,
+        sink: TickSink,
+        on_jump: JumpSink | None = None,
+        on_history: TickSink | None = None,
+    ) -> None:
         """Produce ticks into `sink` (and shocks into `on_jump`, if the source knows them)
-        until cancelled."""
+        until cancelled. A source that knows the recent past first hands it to `on_history`
+        (oldest first), before any live tick."""
         ...

@@ -25,6 +25,11 @@ Model, in short:
   except occasional odd-lot trades; trade sizes have a heavy tail of block trades.
 * Volume: cumulative per symbol per UTC day; it restarts at the first tick whose `ts` falls on
   a new UTC date.
+
+`SimulatorSource` can first replay the recent past (`history_s`): the same simulator starts that
+long ago and runs up to now at a sparse `HISTORY_TICKS_PER_SECOND` (each trade scaled up in
+size to match), handed to the history sink in one go, so charts open on hours of bars instead
+of an empty axis. Then it goes live at the configured rate.
 """
 
 from __future__ import annotations
@@ -50,6 +55,9 @@ MAX_SYSTEMATIC_SHARE = 0.8
 """At most this share of a symbol's variance comes from the market and sector factors."""
 SPREAD_PER_VOL = 0.001
 MIN_SLEEP_S = 0.005
+HISTORY_TICKS_PER_SECOND = 5.0
+"""The replayed past's tick rate, whole universe: about one trade per symbol per 10 s, so
+every one-minute bar of the past has a few trades and two hours replay in well under a second."""
 DAY_MS = 86_400_000
 
 
@@ -76,6 +84,9 @@ class MarketSimulator:
         self.ticks_per_second = ticks_per_second
         self.start_ms = start_ms
         self.time_scale = time_scale
+        self.size_scale = 1
+        """Each trade's size is multiplied by this (a sparse replay of the past stands for
+        this many trades per tick, so its volume adds up like the live market's)."""
         self.last_jump: Jump | None = None
         """The jump applied by the most recent `step()`, or None."""
         self._rng = random.Random(seed)
@@ -196,7 +207,7 @@ class MarketSimulator:
         bid = max(1, math.floor(mid_cents - spread / 2 + 0.5))
         ask = bid + spread
         price = self._trade_cents(bid, ask)
-        size = self._trade_size()
+        size = self._trade_size() * self.size_scale
         day = ts // DAY_MS
         if day != self._volume_day[i]:
             self._volume_day[i] = day
@@ -260,6 +271,7 @@ class SimulatorSource:
         clock: Callable[[], float] = time.time,
         on_jump: Callable[[Jump], None] | None = None,
         max_lag_s: float = 5.0,
+        history_s: float = 0.0,
     ) -> None:
         self.universe: tuple[UniverseEntry, ...] = tuple(universe)
         self.seed = seed
@@ -269,6 +281,8 @@ class SimulatorSource:
         self.on_jump = on_jump
         """Called with each jump right after the batch holding its tick reached the sink."""
         self.max_lag_s = max_lag_s
+        self.history_s = history_s
+        """How much of the past to replay into the history sink before going live."""
         self._clock = clock
         self._instruments = tuple(entry.instrument() for entry in self.universe)
 
@@ -279,19 +293,30 @@ class SimulatorSource:
     def _now_ms(self) -> int:
         return math.floor(self._clock() * 1000)
 
-    async def run(self, sink: TickSink, on_jump: JumpSink | None = None) -> None:
-        """Deliver ticks to `sink` as they fall due, until cancelled; jumps to `on_jump`."""
+    async def run(
+        self,
+        sink: TickSink,
+        on_jump: JumpSink | None = None,
+        on_history: TickSink | None = None,
+    ) -> None:
+        """Replay the past into `on_history` (when given), then deliver ticks to `sink` as
+        they fall due, until cancelled; jumps to `on_jump`."""
         jump_sink = on_jump or self.on_jump
+        history_ms = round(self.history_s * 1000) if on_history is not None else 0
         sim = MarketSimulator(
             self.universe,
             seed=self.seed,
             ticks_per_second=self.ticks_per_second,
-            start_ms=self._now_ms(),
+            start_ms=self._now_ms() - history_ms,
             time_scale=self.time_scale,
             jumps_per_minute=self.jumps_per_minute,
         )
         max_lag_ms = self.max_lag_s * 1000
-        sink(sim.opening())
+        opening = sim.opening()
+        if history_ms and on_history is not None:
+            on_history([*opening, *self._replay(sim)])
+        else:
+            sink(opening)
         _, tick = sim.step()
         jump = sim.last_jump
         while True:
@@ -313,3 +338,20 @@ class SimulatorSource:
                         jump_sink(item)
             wait_s = (tick.ts - self._now_ms()) / 1000
             await asyncio.sleep(max(MIN_SLEEP_S, wait_s))
+
+    def _replay(self, sim: MarketSimulator) -> list[Tick]:
+        """The past up to now, sparsely: ticks at `HISTORY_TICKS_PER_SECOND`, sizes scaled up."""
+        sim.ticks_per_second = min(HISTORY_TICKS_PER_SECOND, self.ticks_per_second)
+        sim.size_scale = max(1, round(self.ticks_per_second / sim.ticks_per_second))
+        now_ms = self._now_ms()
+        ticks: list[Tick] = []
+        while True:
+            _, tick = sim.step()
+            if tick.ts > now_ms:
+                break
+            ticks.append(tick)
+        # The step past now is dropped; live trading resumes from the present at full rate.
+        sim.ticks_per_second = self.ticks_per_second
+        sim.size_scale = 1
+        sim.skip_to(now_ms)
+        return ticks

@@ -9,6 +9,7 @@ an observed condition under a timeout.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -203,6 +204,24 @@ async def test_bars_snapshot_is_oldest_first_and_a_closed_bar_is_followed_by_the
     seqs = [u["seq"] for u in updates]
     assert seqs == sorted(set(seqs))
     assert seqs[0] > ack.positions["bars:1s:AAPL"].seq
+
+
+async def test_a_fresh_server_charts_the_replayed_past_up_to_now(connect) -> None:
+    """The simulator replays two hours before going live (FEED_HISTORY_MINUTES default)."""
+    client = await connect()
+    ack = SubscribeAck.model_validate(
+        await client.request(
+            "subscribe",
+            {"id": "h", "channels": ["bars:1m:AAPL", "bars:5m:AAPL"], "throttle_ms": 50},
+        )
+    )
+    minutes = ack.snapshot["bars:1m:AAPL"]
+    assert isinstance(minutes, list) and len(minutes) == 120, "FEED_BARS_SNAPSHOT bars, all past"
+    assert minutes[-1].start >= time.time() * 1000 - 180_000, "up to the present"
+    assert minutes[-1].start - minutes[0].start >= 100 * 60_000, "about two hours of 1m bars"
+    assert all(bar.volume > 0 and bar.trades > 0 for bar in minutes)
+    five = ack.snapshot["bars:5m:AAPL"]
+    assert isinstance(five, list) and len(five) >= 20
 
 
 # -- summary -----------------------------------------------------------------------------------

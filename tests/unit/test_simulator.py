@@ -369,3 +369,32 @@ def test_opening_prints_every_symbol_once_at_start() -> None:
         assert abs(move) < 6 * entry.volatility / math.sqrt(252)
         moves.append(abs(move))
     assert statistics.mean(moves) > 0.002
+
+
+async def test_source_replays_the_past_into_history_then_goes_live_from_now() -> None:
+    clock = FakeClock(START_MS / 1000)
+    source = SimulatorSource(seed=4, clock=clock, history_s=3600)
+    history: list[Tick] = []
+    live = Recorder(clock)
+    task = asyncio.create_task(source.run(live, None, history.extend))
+    try:
+        async with asyncio.timeout(5):
+            await clock.read.wait()
+        await asyncio.sleep(0)  # let run() reach its first wait: the replay is synchronous
+        clock.now += 1.0
+        await live.wait_until(lambda: len(live.ticks) > 100)
+    finally:
+        await stop(task)
+    symbols = {entry.symbol for entry in source.universe}
+    assert {t.symbol for t in history[: len(symbols)]} == symbols  # the opening prints
+    assert history[0].ts == START_MS - 3_600_000 and history[-1].ts <= START_MS
+    times = [t.ts for t in history]
+    assert times == sorted(times)
+    # Sparse: about HISTORY_TICKS_PER_SECOND over the hour, each trade sized for many.
+    assert 0.8 * 5 * 3600 < len(history) < 1.2 * 5 * 3600 + len(symbols)
+    assert all(START_MS < t.ts <= START_MS + 1000 for t in live.ticks)
+    aapl = [t for t in history if t.symbol == "AAPL"]
+    assert all(b.volume > a.volume for a, b in itertools.pairwise(aapl[1:]))
+    first_live = next(t for t in live.ticks if t.symbol == "AAPL")
+    assert first_live.volume > aapl[-1].volume
+    assert abs(first_live.price / aapl[-1].price - 1) < 0.02, "live trading continues the past"
