@@ -54,12 +54,12 @@ ensure_test_tools() {
   ensure_interop_packages
 }
 
-# The official socket.io-client, for the interoperability test (tests/interop).
+# The official socket.io-client (interoperability test) and axe-core (browser suite), in tests/interop.
 ensure_interop_packages() {
   local dir="$ROOT/tests/interop" want
   want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
   if [ "$(cat "$dir/node_modules/.lock-sha256" 2>/dev/null)" != "$want" ]; then
-    log "installing tests/interop npm packages (socket.io-client)"
+    log "installing tests/interop npm packages (socket.io-client, axe-core)"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     echo "$want" > "$dir/node_modules/.lock-sha256"
   fi

@@ -51,6 +51,8 @@ def _badge(
         rx.match(state, *labels.items(), "Unknown"),
         color_scheme=rx.match(state, *colors.items(), "gray"),
         variant="soft",
+        # Step-12 text: the soft badges' step-11 text falls short of 4.5:1 in the light theme.
+        high_contrast=True,
         size="2",
         radius="full",
         class_name="mp-status",

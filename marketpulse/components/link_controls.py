@@ -116,8 +116,11 @@ def link_details(figures: LinkFigures, on_reconnect: rx.event.EventType[()]) -> 
                         "Reconnect attempt",
                         rx.el.span(
                             figures.attempt.to_string(),
-                            " · ",
-                            countdown(figures.next_retry_at),
+                            # No retry is scheduled while an attempt is under way.
+                            rx.cond(
+                                figures.next_retry_at > 0,
+                                rx.fragment(" · ", countdown(figures.next_retry_at)),
+                            ),
                         ),
                         "link-attempt",
                     ),

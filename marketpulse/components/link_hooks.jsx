@@ -26,8 +26,10 @@ export function Countdown({ until, ...rest }) {
     const timer = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(timer);
   }, [until]);
-  if (!until || now === null) return null;
-  const seconds = Math.max(0, Math.ceil((until - now) / 1000));
+  if (!until) return null;
+  // Until the first tick of the effect above, read the clock here: the figure is never shown
+  // without its countdown. (`until` is 0 in the prerender, so hydration matches.)
+  const seconds = Math.max(0, Math.ceil((until - (now ?? Date.now())) / 1000));
   return (
     <span data-testid="retry-countdown" {...rest}>
       {seconds > 0 ? `retry in ${seconds} s` : "retrying…"}

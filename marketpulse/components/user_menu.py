@@ -23,7 +23,8 @@ def user_menu(
                 color_scheme="gray",
                 size="2",
                 data_testid="user-menu",
-                aria_label=rx.cond(is_guest, "Account menu (guest)", "Account menu"),
+                # The visible name first (WCAG 2.5.3, label in name): "Guest account menu".
+                aria_label=rx.cond(is_guest, "Guest", username) + " account menu",
             )
         ),
         rx.menu.content(

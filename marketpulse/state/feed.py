@@ -259,11 +259,14 @@ class FeedState(rx.State):
             if delta is not None:
                 chart._apply(delta)
         summary = desk.take_summary()
+        if "movers" in opened:
+            summary = desk.summary  # folded until now: catch the lists up at once
         if summary is not None:
             market = await self.get_state(MarketState)
-            market._apply(summary)
+            market._apply(summary, movers="movers" in view.open_widgets)
         fresh_news = desk.take_news()
-        if fresh_news or view.watchlist_version != memory.seen_version:
+        news_due = fresh_news or view.watchlist_version != memory.seen_version or "news" in opened
+        if news_due and "news" in view.open_widgets:
             news = await self.get_state(NewsState)
             news._apply(desk.news, fresh_news, list(plan.symbols))
         memory.seen_version = view.watchlist_version

@@ -1,7 +1,8 @@
 """`MarketState`: the market at a glance — index levels, breadth, and the movers lists.
 
 Fed by the tab's feed task from the `summary` channel (rebuilt by the feed server about twice
-a second); the header's summary strip and the movers widget read it.
+a second); the header's summary strip and the movers widget read it. The movers lists are
+left alone while that widget is folded, and caught up when it opens.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ class MarketState(rx.State):
     losers: list[MoverRow] = []
     most_active: list[MoverRow] = []
 
-    def _apply(self, summary: Summary) -> None:
+    def _apply(self, summary: Summary, movers: bool = True) -> None:
+        """Show `summary` in the header strip, and in the movers lists when `movers` (the
+        widget is open: a folded one is sent nothing)."""
         view = summary_view(summary, company_name)
         self.indices = view.indices
         self.advancers, self.decliners, self.unchanged = (
@@ -32,4 +35,6 @@ class MarketState(rx.State):
             view.decliners,
             view.unchanged,
         )
-        self.gainers, self.losers, self.most_active = view.gainers, view.losers, view.most_active
+        if movers:
+            self.gainers, self.losers = view.gainers, view.losers
+            self.most_active = view.most_active

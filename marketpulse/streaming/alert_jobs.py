@@ -107,7 +107,10 @@ class AlertJobs:
     async def _work(self) -> None:
         while self._queue:
             client, request = self._queue.popleft()
-            self._done.append(await run_request(client, request))
+            outcome = await run_request(client, request)
+            # Only now look `_done` up: `completed()` may have swapped in a new list meanwhile,
+            # and an outcome added to the old one would be lost.
+            self._done.append(outcome)
 
 
 async def run_request(client: AlertClient, request: AlertRequest) -> AlertOutcome:

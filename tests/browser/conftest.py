@@ -204,17 +204,15 @@ class ConsoleProblems:
 
     def watch(self, page: Page) -> None:
         page.on("console", self._on_console)
-        page.on("pageerror", lambda error: self.entries.append(f"pageerror: {error}"))
+        page.on("pageerror", lambda error: self._add(f"pageerror: {error}"))
         page.on(
             "requestfailed",
-            lambda request: self.entries.append(
-                f"requestfailed: {request.url} ({request.failure})"
-            ),
+            lambda request: self._add(f"requestfailed: {request.url} ({request.failure})"),
         )
         page.on(
             "response",
             lambda response: (
-                self.entries.append(f"http {response.status}: {response.url}")
+                self._add(f"http {response.status}: {response.url}")
                 if response.status >= 400
                 else None
             ),
@@ -222,7 +220,12 @@ class ConsoleProblems:
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type in {"error", "warning", "assert"}:
-            self.entries.append(f"console.{message.type}: {message.text} @ {message.location}")
+            self._add(f"console.{message.type}: {message.text} @ {message.location}")
+
+    def _add(self, problem: str) -> None:
+        # Name the test that was running: the check reports at the end of the session.
+        test = os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0]
+        self.entries.append(f"{problem} [in {test}]")
 
 
 @pytest.fixture(scope="session")
@@ -259,10 +262,15 @@ def live_page(new_page: Callable[..., Page], app_server: AppServer) -> Page:
 
 
 INDICATOR = '[data-testid="connection-indicator"]'
+CHART = '[data-testid="live-chart"]'
 
 
 def wait_live(page: Page, timeout_ms: float = 15_000) -> None:
+    """The dashboard's feed link is live, and the chart's module (loaded lazily, in the browser
+    only) is in: leaving the page before that aborts its request, a console problem."""
     page.wait_for_selector(f'{INDICATOR}[data-state="live"]', timeout=timeout_ms)
+    folded = '[data-testid="fold-chart"][aria-expanded="false"]'
+    page.wait_for_selector(f"{CHART}, {folded}", state="attached", timeout=timeout_ms)
 
 
 def wait_all_rows_filled(page: Page, timeout_ms: float = 10_000) -> None:

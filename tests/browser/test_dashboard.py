@@ -1,13 +1,25 @@
-"""The dashboard in real Chromium against the production build and the real feed server."""
+"""The dashboard in real Chromium against the production build and the real feed server.
+
+These checks only read the page, so they share one live dashboard (a page load costs seconds).
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
-from playwright.sync_api import Page
+import pytest
+from playwright.sync_api import Browser, Page
 
 from marketpulse.watchlist_defaults import DEFAULT_WATCHLIST
-from tests.browser.conftest import INDICATOR, wait_all_rows_filled
+from tests.browser.conftest import (
+    DESKTOP,
+    INDICATOR,
+    AppServer,
+    ConsoleProblems,
+    wait_all_rows_filled,
+    wait_live,
+)
 
 LAST_VALUES_JS = """() => Object.fromEntries(
     [...document.querySelectorAll('[data-symbol]')].map((row) => [
@@ -15,6 +27,22 @@ LAST_VALUES_JS = """() => Object.fromEntries(
         row.querySelector('[data-field="last"]').innerText,
     ])
 )"""
+
+
+@pytest.fixture(scope="module")
+def live_page(
+    browser: Browser, app_server: AppServer, console_problems: ConsoleProblems
+) -> Iterator[Page]:
+    """One live dashboard for the whole module (it overrides the per-test `live_page`)."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        console_problems.watch(page)
+        page.goto(app_server.url)
+        wait_live(page)
+        yield page
+    finally:
+        context.close()
 
 
 def test_page_loads_with_header_indicator_and_watchlist(live_page: Page) -> None:
@@ -74,19 +102,3 @@ def test_price_grid_is_not_a_live_region(live_page: Page) -> None:
     assert grid_live == "off"
     assert live_page.get_by_role("region", name="Watchlist").locator("table").count() == 1
     assert live_page.locator("[data-symbol] [aria-live]:not([aria-live='off'])").count() == 0
-
-
-def test_price_flash_uses_keyframes_or_a_static_tint_for_reduced_motion(live_page: Page) -> None:
-    flashing = ".flash-up, .flash-down"
-    live_page.wait_for_selector(flashing, state="attached", timeout=10_000)
-    animation = live_page.eval_on_selector(flashing, "(el) => getComputedStyle(el).animationName")
-    assert animation in {"mp-flash-up", "mp-flash-down"}
-
-    live_page.emulate_media(reduced_motion="reduce")
-    live_page.wait_for_selector(flashing, state="attached", timeout=10_000)
-    animation, tint = live_page.eval_on_selector(
-        flashing,
-        "(el) => [getComputedStyle(el).animationName, getComputedStyle(el).backgroundColor]",
-    )
-    assert animation == "none"
-    assert tint not in {"rgba(0, 0, 0, 0)", "transparent"}

@@ -1,38 +1,64 @@
-"""Desktop and mobile screenshots of the live dashboard, for the README (docs/screenshots/)."""
+"""Screenshots of the live dashboard for the README and docs (docs/screenshots/): full pages at
+1440, 768 and 375 px wide in the dark and the light theme, each taken once the data is live
+(every watchlist row filled, the chart drawn, movers and news in).
+
+`dashboard-<width>-<theme>.png`; `dashboard-desktop.png` (1440, dark) and
+`dashboard-mobile.png` (375, dark) are the ones the README shows. One page per theme is
+resized from wide to narrow: the layout is CSS media queries and the chart follows its box.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import (
-    DESKTOP,
-    MOBILE,
-    SCREENSHOTS,
-    AppServer,
-    wait_all_rows_filled,
-    wait_live,
-)
+from tests.browser.conftest import SCREENSHOTS, AppServer
+from tests.browser.helpers import choose_settings, wait_chart_drawn, wait_dashboard_filled
+
+VIEWPORTS = [
+    {"width": 1440, "height": 900},
+    {"width": 768, "height": 1024},
+    {"width": 375, "height": 812},
+]
+README_COPIES = {(1440, "dark"): "dashboard-desktop.png", (375, "dark"): "dashboard-mobile.png"}
+WATCHLIST_HIDDEN_JS = """() => {
+    const viewport = document.querySelector(".mp-watchlist .rt-ScrollAreaViewport");
+    return viewport.scrollWidth - viewport.clientWidth;
+}"""
+CHART_FITS_JS = """() => {
+    const box = document.querySelector('[data-testid="live-chart"]');
+    const svg = box?.querySelector(".main-svg");
+    return Boolean(svg) && Math.abs(svg.getBoundingClientRect().width - box.clientWidth) < 2;
+}"""
 
 
-def _capture(page: Page, app_server: AppServer, name: str) -> None:
-    page.goto(app_server.url)
-    wait_live(page)
-    wait_all_rows_filled(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / name)
-    assert (SCREENSHOTS / name).stat().st_size > 10_000
-
-
-def test_desktop_screenshot(new_page: Callable[..., Page], app_server: AppServer) -> None:
-    _capture(new_page(viewport=DESKTOP), app_server, "dashboard-desktop.png")
-
-
-def test_mobile_screenshot_fits_the_width(
-    new_page: Callable[..., Page], app_server: AppServer
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_dashboard_screenshots(
+    new_page: Callable[..., Page], app_server: AppServer, theme: str
 ) -> None:
-    page = new_page(viewport=MOBILE, is_mobile=True, has_touch=True)
-    _capture(page, app_server, "dashboard-mobile.png")
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
+    page = new_page()
+    if theme != "dark":  # dark is the default
+        choose_settings(page, app_server.url, theme=theme)
+    page.goto(app_server.url)
+    wait_dashboard_filled(page)
+    page.wait_for_selector('[data-testid="movers"] [data-mover]')
+    page.wait_for_selector('[data-testid="news-feed"] [data-news-id]')
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for viewport in VIEWPORTS:
+        width = viewport["width"]
+        page.set_viewport_size(viewport)
+        page.wait_for_function(CHART_FITS_JS)  # plotly redrew at the new width
+        wait_chart_drawn(page)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
+        hidden = page.evaluate(WATCHLIST_HIDDEN_JS)
+        assert hidden <= 0, f"{hidden}px of the watchlist are scrolled out of view at {width}px"
+        image = page.screenshot(full_page=True, animations="disabled")
+        assert len(image) > 10_000
+        names = [f"dashboard-{width}-{theme}.png"]
+        if (width, theme) in README_COPIES:
+            names.append(README_COPIES[width, theme])
+        for name in names:
+            (SCREENSHOTS / name).write_bytes(image)

@@ -69,6 +69,17 @@ class FeedServerProcess:
         if self.process is not None:
             self.process.kill()
 
+    @contextlib.contextmanager
+    def frozen(self) -> Iterator[None]:
+        """The server hung (SIGSTOP) for the block: connections stay open and say nothing.
+        It always runs again (SIGCONT) afterwards, even when the block fails."""
+        assert self.process is not None
+        self.process.suspend()
+        try:
+            yield
+        finally:
+            self.process.resume()
+
     def output(self) -> str:
         return self.process.output() if self.process else ""
 

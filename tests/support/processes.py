@@ -59,6 +59,14 @@ class ManagedProcess:
         self.proc.wait(5)
         self._reap_group()
 
+    def suspend(self) -> None:
+        """SIGSTOP the whole group: it hangs, its sockets open but silent, until `resume`."""
+        self._signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT the whole group after `suspend`."""
+        self._signal(signal.SIGCONT)
+
     def close(self) -> None:
         if self.alive():
             self.stop()

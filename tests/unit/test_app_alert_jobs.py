@@ -72,6 +72,38 @@ async def test_requests_run_in_order_and_report_the_rules_after_each_change() ->
     await jobs.close()
 
 
+class SlowAlerts(FakeAlerts):
+    """Creates a rule only once `answered` is set: the ack is still on its way till then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answered = asyncio.Event()
+
+    async def alert_create(
+        self, symbol: str, condition: str, threshold: float, note: str = ""
+    ) -> AlertRuleAck:
+        await self.answered.wait()
+        return await super().alert_create(symbol, condition, threshold, note)
+
+
+async def test_an_outcome_is_kept_when_outcomes_are_taken_while_its_request_waits() -> None:
+    # The feed task takes the completed outcomes at every flush, so also while a request
+    # waits for its ack: that request's outcome must come with a later take, not be lost.
+    client = SlowAlerts()
+    jobs = AlertJobs()
+    jobs.submit(client, [AlertRequest("create", "AAPL", "above", 230.0)])
+    await asyncio.sleep(0)
+    assert jobs.completed() == []
+    client.answered.set()
+    outcomes = []
+    async with asyncio.timeout(5):
+        while not outcomes:
+            outcomes += jobs.completed()
+            await asyncio.sleep(0)
+    assert outcomes[0].created is not None
+    await jobs.close()
+
+
 async def test_a_refusal_carries_the_servers_message_and_a_failure_a_plain_one() -> None:
     client = FakeAlerts()
     client.fail = FeedRequestError("limit_exceeded", "at most 50 alert rules per user")
