@@ -55,6 +55,8 @@ MAX_SYSTEMATIC_SHARE = 0.8
 """At most this share of a symbol's variance comes from the market and sector factors."""
 SPREAD_PER_VOL = 0.001
 MIN_SLEEP_S = 0.005
+MEAN_TRADE_SIZE = 450
+"""About the mean of `_trade_size` in shares (458 over 400,000 draws)."""
 HISTORY_TICKS_PER_SECOND = 5.0
 """The replayed past's tick rate, whole universe: about one trade per symbol per 10 s, so
 every one-minute bar of the past has a few trades and two hours replay in well under a second."""
@@ -85,8 +87,9 @@ class MarketSimulator:
         self.start_ms = start_ms
         self.time_scale = time_scale
         self.size_scale = 1
-        """Each trade's size is multiplied by this (a sparse replay of the past stands for
-        this many trades per tick, so its volume adds up like the live market's)."""
+        """How many trades each tick stands for (a sparse replay of the past): the tick's own
+        trade plus `size_scale - 1` average ones, so its volume adds up like the live market's
+        without multiplying a rare block trade into an absurd one."""
         self.last_jump: Jump | None = None
         """The jump applied by the most recent `step()`, or None."""
         self._rng = random.Random(seed)
@@ -207,7 +210,7 @@ class MarketSimulator:
         bid = max(1, math.floor(mid_cents - spread / 2 + 0.5))
         ask = bid + spread
         price = self._trade_cents(bid, ask)
-        size = self._trade_size() * self.size_scale
+        size = self._trade_size() + (self.size_scale - 1) * MEAN_TRADE_SIZE
         day = ts // DAY_MS
         if day != self._volume_day[i]:
             self._volume_day[i] = day
