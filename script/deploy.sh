@@ -54,6 +54,24 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# The app signs each user's feed token with a private key; the feed server verifies it with the
+# public one. Unless a key is configured, use the development pair (made once, kept in var/).
+KEY_FILE="${MARKETPULSE_JWT_PRIVATE_KEY_FILE:-var/keys/feed_ed25519.pem}"
+export MARKETPULSE_JWT_PRIVATE_KEY_FILE="$KEY_FILE"
+if [ -z "${FEED_JWT_PUBLIC_KEY_FILE:-}${FEED_JWT_PUBLIC_KEY:-}${FEED_JWT_SECRET:-}" ]; then
+  if [ ! -f "$KEY_FILE" ]; then
+    log "generating a development key pair in $(dirname "$KEY_FILE")"
+    .venv/bin/python -m realtime_server keygen --out "$(dirname "$KEY_FILE")" >/dev/null
+  fi
+  export FEED_JWT_PUBLIC_KEY_FILE="$(dirname "$KEY_FILE")/feed_ed25519.pub.pem"
+fi
+
+log "migrating the app database (reflex db migrate)"
+.venv/bin/reflex db migrate >"$ROOT/logs/db-migrate.log" 2>&1 || {
+  echo "the database migration failed; see logs/db-migrate.log" >&2
+  exit 1
+}
+
 log "starting the feed server on $FEED_HOST:$FEED_PORT (log: logs/feed-server.log)"
 setsid .venv/bin/python -m realtime_server >"$ROOT/logs/feed-server.log" 2>&1 &
 FEED_PID=$!
@@ -67,6 +85,9 @@ if [ "$MODE" = production ]; then
   .venv/bin/reflex run --env prod --single-port --frontend-port "$APP_PORT" --loglevel warning &
 else
   log "starting the development app"
+  # Reload the backend on code changes only: the feed server's data (var/) and the app's
+  # SQLite journal change while it runs, and a reload then would cut requests short.
+  export REFLEX_HOT_RELOAD_OVERRIDE_PATHS="${REFLEX_HOT_RELOAD_OVERRIDE_PATHS:-$ROOT/marketpulse:$ROOT/realtime_server}"
   .venv/bin/reflex run --env dev --frontend-port "$APP_PORT" --backend-port "$BACKEND_PORT" \
     --loglevel warning &
 fi
