@@ -5,6 +5,12 @@ calls, delivers each connection's batches as one `batch` event per flush, and cl
 connections the server decides to close (slow consumer, expired token, shutdown) with a
 `goodbye` event first. Every request, however malformed, is answered with an ack; nothing a
 client sends can raise out of here.
+
+Batches skip python-socketio's `emit`: it would scan the payload for binary data twice, encode
+it again with the standard library's json, and make an asyncio task per emit. A batch arrives
+here already encoded (each update once, for all its subscribers: `hub.encoding`), so it is
+framed as a Socket.IO v5 EVENT packet (`2/feed,["batch",{...}]`) and handed straight to the
+connection's Engine.IO socket. python-socketio's own packets (acks, goodbye) use orjson.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 import socketio
 
 from realtime_server.config import Settings
@@ -44,12 +51,31 @@ HARD_FRAME_LIMIT = 1024 * 1024
 `message_too_large` error and the connection lives on."""
 
 
+BATCH_PACKET_PREFIX = f'2{NAMESPACE},["{EVENT_BATCH}",'
+"""A Socket.IO v5 EVENT packet on our namespace, up to its payload (no ack id)."""
+
+
+class _OrjsonCodec:
+    """The `json` python-socketio encodes its packets with: orjson out, the standard in.
+
+    Decoding stays with the standard library, which reads whatever a client may send (orjson
+    refuses integers past 64 bits); requests are small, replies (snapshots) are not.
+    """
+
+    @staticmethod
+    def dumps(obj: Any, **_options: Any) -> str:
+        return orjson.dumps(obj).decode()
+
+    loads = staticmethod(json.loads)
+
+
 def create_socket_server(settings: Settings) -> socketio.AsyncServer:
     """The Socket.IO server. Origins are checked by the guard (with a code), not here."""
     return socketio.AsyncServer(
         async_mode="asgi",
         cors_allowed_origins="*",
         max_http_buffer_size=max(HARD_FRAME_LIMIT, 2 * settings.max_message_bytes),
+        json=_OrjsonCodec,
         logger=False,
         engineio_logger=False,
     )
@@ -138,9 +164,11 @@ class FeedNamespace(socketio.AsyncNamespace):
             raise _refused(exc) from None
         self.sessions[sid] = session
 
-        async def send(batch: dict[str, Any]) -> None:
-            await self.emit(EVENT_BATCH, batch, to=sid)
-            await self._written(sid)
+        eio_sid = self.server.manager.eio_sid_from_sid(sid, self.namespace)
+
+        async def send(batch: bytes) -> None:
+            await self.server.eio.send(eio_sid, BATCH_PACKET_PREFIX + batch.decode() + "]")
+            await self._written(eio_sid)
 
         self.hub.connect(sid, send, session, self._on_overflow(sid), self._observe_flush)
         self.schedule_expiry(session)
@@ -191,8 +219,8 @@ class FeedNamespace(socketio.AsyncNamespace):
             )
         return await self.handlers.handle(session, event, first)
 
-    async def _written(self, sid: str) -> None:
-        """Wait until Engine.IO's writer has taken every packet queued for `sid`.
+    async def _written(self, eio_sid: str) -> None:
+        """Wait until Engine.IO's writer has taken every packet queued for `eio_sid`.
 
         `emit` only appends to Engine.IO's per-socket queue, which is unbounded; its writer
         takes packets off it one socket write at a time. Waiting here keeps the writer's
@@ -200,12 +228,9 @@ class FeedNamespace(socketio.AsyncNamespace):
         updates conflate and its lossless ones count towards the slow-consumer bound, instead
         of piling up unseen in that queue. The writer cancels this wait when it closes.
         """
-        try:
-            eio_sid = self.server.manager.eio_sid_from_sid(sid, self.namespace)
-            socket = self.server.eio.sockets[eio_sid]
-        except KeyError:
-            return  # already gone
-        await socket.queue.join()
+        socket = self.server.eio.sockets.get(eio_sid)
+        if socket is not None:  # None: already gone
+            await socket.queue.join()
 
     def _on_overflow(self, sid: str) -> Callable[[], None]:
         def overflow() -> None:
@@ -225,7 +250,7 @@ class FeedNamespace(socketio.AsyncNamespace):
 
     def _observe_flush(self, items: list[Pending]) -> None:
         newest = 0
-        for channel, _, data in items:
+        for channel, _, data, _ in items:
             if channel.startswith("price:"):
                 newest = max(newest, data["ts"])
         if newest:

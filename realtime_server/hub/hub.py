@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from realtime_server.hub.catalog import ChannelCatalog
 from realtime_server.hub.channels import ChannelLog
+from realtime_server.hub.encoding import encode_update
 from realtime_server.hub.recovery import Snapshots, build_snapshot
 from realtime_server.hub.writer import ClientWriter, Pending, Send, WriterStats
 from realtime_server.protocol import (
@@ -182,8 +183,9 @@ class Hub:
         seq = self.log.append(channel, data)
         subscribers = self._subscribers.get(channel)
         if subscribers:
+            encoded = encode_update(channel, seq, data)
             for writer in subscribers.values():
-                writer.offer(channel, seq, data, key)
+                writer.offer(channel, seq, data, key, encoded)
         return seq
 
     def publish_lossless(self, channel: str, data: Any) -> int:
@@ -191,8 +193,9 @@ class Hub:
         seq = self.log.append(channel, data, keep=True)
         subscribers = self._subscribers.get(channel)
         if subscribers:
+            encoded = encode_update(channel, seq, data)
             for writer in list(subscribers.values()):
-                writer.enqueue(channel, seq, data)
+                writer.enqueue(channel, seq, data, encoded)
         return seq
 
     def close(self) -> None:

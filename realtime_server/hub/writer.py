@@ -22,14 +22,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from realtime_server.clock import now_ms
+from realtime_server.hub.encoding import encode_batch, encode_update
 
 log = logging.getLogger(__name__)
 
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-"""Delivers one batch payload to the connection."""
+Send = Callable[[bytes], Awaitable[None]]
+"""Delivers one batch, already encoded as JSON (`encoding.encode_batch`), to the connection."""
 
-Pending = tuple[str, int, Any]
-"""(channel, seq, data) of an update waiting for the next flush."""
+Pending = tuple[str, int, Any, bytes]
+"""(channel, seq, data, the update encoded) of an update waiting for the next flush."""
 
 
 @dataclass(slots=True)
@@ -111,24 +112,37 @@ class ClientWriter:
             self.batches_sent, self.updates_sent, self.conflated_drops, self.queue_depth
         )
 
-    def offer(self, channel: str, seq: int, data: Any, key: Hashable | None = None) -> None:
-        """Queue a conflated update, replacing an unsent one with the same key."""
+    def offer(
+        self,
+        channel: str,
+        seq: int,
+        data: Any,
+        key: Hashable | None = None,
+        encoded: bytes | None = None,
+    ) -> None:
+        """Queue a conflated update, replacing an unsent one with the same key.
+
+        `encoded` is the update as `encode_update` makes it (the hub encodes once for every
+        subscriber); it is encoded here when not given.
+        """
         if self._closed:
             return
         slot = channel if key is None else (channel, key)
         if slot in self._conflated:
             self.conflated_drops += 1
-        self._conflated[slot] = (channel, seq, data)
+        wire = encoded if encoded is not None else encode_update(channel, seq, data)
+        self._conflated[slot] = (channel, seq, data, wire)
         self._schedule()
 
-    def enqueue(self, channel: str, seq: int, data: Any) -> None:
-        """Queue a lossless update behind every earlier one."""
+    def enqueue(self, channel: str, seq: int, data: Any, encoded: bytes | None = None) -> None:
+        """Queue a lossless update behind every earlier one (`encoded`: as for `offer`)."""
         if self._closed:
             return
         if len(self._lossless) >= self.max_queue:
             self._overflow()
             return
-        self._lossless.append((channel, seq, data))
+        wire = encoded if encoded is not None else encode_update(channel, seq, data)
+        self._lossless.append((channel, seq, data, wire))
         self._schedule()
 
     def discard(self, channels: set[str]) -> None:
@@ -175,13 +189,10 @@ class ClientWriter:
         self.updates_sent += len(items)
         if self._on_flush is not None:
             self._on_flush(items)
-        batch = {
-            "server_ts": now_ms(),
-            "updates": [{"channel": ch, "seq": seq, "data": data} for ch, seq, data in items],
-        }
+        batch = encode_batch(now_ms(), [item[3] for item in items])
         self._task = self._loop.create_task(self._deliver(batch))
 
-    async def _deliver(self, batch: dict[str, Any]) -> None:
+    async def _deliver(self, batch: bytes) -> None:
         try:
             await self._send(batch)
         except asyncio.CancelledError:

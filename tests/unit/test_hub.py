@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -39,8 +40,8 @@ class Inbox:
         self.batches: list[dict[str, Any]] = []
         self.arrived = asyncio.Event()
 
-    async def send(self, batch: dict[str, Any]) -> None:
-        self.batches.append(batch)
+    async def send(self, batch: bytes) -> None:
+        self.batches.append(json.loads(batch))
         self.arrived.set()
 
     async def wait(self, count: int = 1) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 from typing import Any
 
 from realtime_server.hub.writer import ClientWriter
@@ -15,10 +16,10 @@ class Recorder:
         self.delay = delay
         self.arrived = asyncio.Event()
 
-    async def send(self, batch: dict[str, Any]) -> None:
+    async def send(self, batch: bytes) -> None:
         if self.delay:
             await asyncio.sleep(self.delay)
-        self.batches.append((asyncio.get_running_loop().time(), batch))
+        self.batches.append((asyncio.get_running_loop().time(), json.loads(batch)))
         self.arrived.set()
 
     async def wait_for(self, count: int) -> None:
@@ -122,7 +123,7 @@ async def test_a_slow_consumer_overflows_once_and_stops_accepting() -> None:
     overflows = []
     never = asyncio.Event()
 
-    async def stuck(batch: dict[str, Any]) -> None:
+    async def stuck(batch: bytes) -> None:
         await never.wait()
 
     writer = ClientWriter(
@@ -144,7 +145,7 @@ async def test_a_send_that_never_returns_is_cancelled_by_close() -> None:
     started = asyncio.Event()
     cancelled = asyncio.Event()
 
-    async def stuck(batch: dict[str, Any]) -> None:
+    async def stuck(batch: bytes) -> None:
         started.set()
         try:
             await asyncio.Event().wait()
