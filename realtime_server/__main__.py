@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> None:
         port=settings.port,
         log_config=None,
         ws="websockets-sansio",
+        ws_per_message_deflate=settings.ws_compression,
         lifespan="on",
         timeout_graceful_shutdown=int(settings.shutdown_grace_s) + 1,
         ssl_certfile=str(settings.ssl_certfile) if settings.ssl_certfile else None,

@@ -27,6 +27,7 @@ from starlette.applications import Starlette
 from realtime_server.alerts import AlertService, AlertStore
 from realtime_server.clock import now_ms
 from realtime_server.config import Settings
+from realtime_server.gc_tuning import tune_gc
 from realtime_server.guard import Guard, build_verifier
 from realtime_server.handlers import RequestHandlers
 from realtime_server.health import health_routes
@@ -147,6 +148,7 @@ class FeedService:
             asyncio.create_task(self._run_source(), name="source"),
             asyncio.create_task(self._run_timer(), name="market-timer"),
         ]
+        tune_gc()
         log.info(
             "feed started",
             extra={"source": self.source.name, "symbols": len(self.engine.book.symbols)},

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     socketio_path: str = "socket.io"
     ssl_certfile: Path | None = None
     ssl_keyfile: Path | None = None
+    ws_compression: bool = False
+    """Accept permessage-deflate when a client offers it. Off by default, as in socket.io:
+    it costs each connection a zlib state (~300 KB) and each frame CPU; worth it only when
+    bandwidth, not the server, is the limit."""
     data_dir: Path = Path("var")
     """Where the alerts database and the audit log live unless given explicitly."""
     shutdown_grace_s: float = Field(default=3.0, ge=0)
