@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     """How long a login lasts (the session cookie's and the server-side session's lifetime)."""
     watchlist_max_symbols: int = Field(default=50, ge=1, le=500)
     """Most symbols one watchlist may hold."""
+    default_watchlist: list[str] = Field(default_factory=list)
+    """The watchlist of guests and new accounts (JSON list in the environment); unknown
+    symbols are left out. Empty: twelve well-known large caps."""
+    watchlist_page_size: int = Field(default=25, ge=5, le=100)
+    """Watchlist rows per page: only the page on screen is sent to the browser."""
 
     @classmethod
     def settings_customise_sources(

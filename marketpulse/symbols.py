@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from marketpulse.settings import get_settings
 from marketpulse.watchlist_defaults import DEFAULT_WATCHLIST
+from realtime_server.protocol import SYMBOL_PATTERN
 
 KNOWN_SYMBOLS: MappingProxyType[str, str] = MappingProxyType(
     {
@@ -82,3 +84,16 @@ def is_known(symbol: str) -> bool:
 def company_name(symbol: str) -> str:
     """The company name shown for `symbol` (the default watchlist's wording first), or `""`."""
     return DEFAULT_WATCHLIST.get(symbol) or KNOWN_SYMBOLS.get(symbol, "")
+
+
+def default_symbols() -> list[str]:
+    """The watchlist of guests and new accounts, in order: `MARKETPULSE_DEFAULT_WATCHLIST`'s
+    well-formed symbols (at most `watchlist_max_symbols`), or the built-in twelve.
+
+    Configured symbols need not be in `KNOWN_SYMBOLS`: a feed may trade another universe, and
+    its subscribe ack is the final word (a symbol it refuses is dropped, with a toast).
+    """
+    settings = get_settings()
+    configured = (symbol.strip().upper() for symbol in settings.default_watchlist)
+    valid = list(dict.fromkeys(s for s in configured if SYMBOL_PATTERN.fullmatch(s)))
+    return valid[: settings.watchlist_max_symbols] or list(DEFAULT_WATCHLIST)

@@ -1,6 +1,8 @@
 """The default watchlist: which symbols the dashboard shows, in order, and their company names.
 
 The feed server's subscribe ack carries no names yet, so the app keeps this small static map.
+`marketpulse.symbols.default_symbols` is the list in use (`MARKETPULSE_DEFAULT_WATCHLIST` may
+replace this one).
 """
 
 from __future__ import annotations
@@ -24,13 +26,3 @@ DEFAULT_WATCHLIST: MappingProxyType[str, str] = MappingProxyType(
     }
 )
 """Symbol → company name, in display order."""
-
-
-def default_symbols() -> list[str]:
-    """The default watchlist's symbols, in display order."""
-    return list(DEFAULT_WATCHLIST)
-
-
-def company_name(symbol: str) -> str:
-    """The company name for a symbol, or the empty string when it is not known."""
-    return DEFAULT_WATCHLIST.get(symbol, "")

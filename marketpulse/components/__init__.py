@@ -3,7 +3,7 @@
 They read no state class directly and own no event handlers, so pages decide what to bind.
 """
 
-from marketpulse.components.alert_dialog import alert_dialog, alert_row_button
+from marketpulse.components.alert_dialog import alert_dialog
 from marketpulse.components.alerts_panel import alerts_panel
 from marketpulse.components.auth_forms import login_form, register_form
 from marketpulse.components.connection_indicator import app_link_indicator, connection_indicator
@@ -13,7 +13,6 @@ from marketpulse.components.link_hooks import countdown, visibility_watcher
 from marketpulse.components.live_chart import live_chart
 from marketpulse.components.movers import movers_panel
 from marketpulse.components.news_feed import news_feed
-from marketpulse.components.price_cell import price_cell
 from marketpulse.components.settings_form import Prefs, settings_form
 from marketpulse.components.summary_strip import summary_strip
 from marketpulse.components.theme_sync import theme_sync
@@ -28,7 +27,6 @@ __all__ = [
     "TableSort",
     "add_symbol_form",
     "alert_dialog",
-    "alert_row_button",
     "alerts_panel",
     "app_link_indicator",
     "connection_indicator",
@@ -42,7 +40,6 @@ __all__ = [
     "movers_panel",
     "news_feed",
     "pause_button",
-    "price_cell",
     "register_form",
     "settings_form",
     "summary_strip",

@@ -1,14 +1,13 @@
-"""`alert_dialog(...)` and `alert_row_button(...)`: creating a price alert from a watchlist row.
+"""`alert_dialog(...)`: creating a price alert from a watchlist row.
 
-`alert_dialog` is the page's one dialog, controlled by state (`open`, `symbol`): a row's
-`alert_row_button` asks the state to set the symbol and open it. Its form sends the raw
+`alert_dialog` is the page's one dialog, controlled by state (`open`, `symbol`): a row's bell
+(in the watchlist grid) asks the state to set the symbol and open it. Its form sends the raw
 `{symbol, condition, threshold, note}` strings to `on_submit` (the state parses them with
 `marketpulse.alerts_view.parse_alert_form`; the message of an `AlertFormError` may come back as
 `error`, shown inline as an alert). On close, focus returns to the bell button of the symbol,
 since the dialog has no trigger of its own for Radix to return it to.
 
-Test hooks: `data-testid="alert-dialog"`, `"alert-form"`, `"alert-form-error"`, `"alert-create"`,
-`"alert-button"` (with `data-alert-symbol`).
+Test hooks: `data-testid="alert-dialog"`, `"alert-form"`, `"alert-form-error"`, `"alert-create"`.
 """
 
 from __future__ import annotations
@@ -33,21 +32,6 @@ CONDITIONS: tuple[tuple[str, str], ...] = (
 def _focus_alert_button(symbol: rx.Var[str]) -> rx.event.EventSpec:
     selector = f'`[data-testid="alert-button"][data-alert-symbol="${{CSS.escape({symbol!s})}}"]`'
     return client_script(f"document.querySelector({selector})?.focus()", symbol)
-
-
-def alert_row_button(symbol: rx.Var[str], on_click: Handler) -> rx.Component:
-    """A bell icon button asking `on_click(symbol)` to open the alert dialog for `symbol`."""
-    return rx.icon_button(
-        rx.icon("bell-plus", size=14, aria_hidden="true"),
-        on_click=on_click(symbol),
-        variant="ghost",
-        size="1",
-        aria_label="Create an alert for " + symbol,
-        aria_haspopup="dialog",
-        class_name="mp-alert-button",
-        data_testid="alert-button",
-        data_alert_symbol=symbol,
-    )
 
 
 def _condition_field() -> rx.Component:

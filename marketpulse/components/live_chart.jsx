@@ -52,6 +52,7 @@ const DEFAULT_SPACING_MS = 60000;
 // A forming bar's volume only grows: leaving it 25% headroom on the volume axis saves a
 // plotly redraw on most ticks of the bar that sets a new volume high.
 const VOLUME_HEADROOM = 1.25;
+const PRICE_HEADROOM = 0.06;
 const CONFIG = {
   // No mode bar (so no logo either): the container is role="img", whose content is
   // presentational, and plotly 4's mode bar is a row of focusable buttons (axe-core:
@@ -146,6 +147,17 @@ function spacingOf(points) {
   return best === Infinity ? DEFAULT_SPACING_MS : best;
 }
 
+/** High minus low over the drawn bars and the forming one (at least a cent). */
+function priceSpan(plotted, newest) {
+  let high = newest.h;
+  let low = newest.l;
+  for (const p of plotted) {
+    if (p.h > high) high = p.h;
+    if (p.l < low) low = p.l;
+  }
+  return Math.max(high - low, 0.01);
+}
+
 function figure(plotted, newest, { mode, pal, spacing, uirevision, datarevision }) {
   const n = plotted.length;
   const x = new Array(n);
@@ -207,11 +219,14 @@ function figure(plotted, newest, { mode, pal, spacing, uirevision, datarevision 
     // not markers: plotly pads a markers trace's x range by 5% (15 empty bars at 300).
     const nx = localMs(newest.t);
     const half = (spacing / 2) * (1 - BOX_GAP);
+    // Headroom above and below the forming bar, a share of the window's span: it may then grow
+    // that far before the axis has to rescale (a plotly redraw), instead of at every new high.
     const top = mode === "line" ? newest.c : newest.h;
     const bottom = mode === "line" ? newest.c : newest.l;
+    const pad = PRICE_HEADROOM * priceSpan(plotted, newest);
     const hidden = { type: "scatter", mode: "lines", opacity: 0, line: { width: 0 } };
     data.push(
-      { ...hidden, x: [nx - half, nx + half], y: [bottom, top], hoverinfo: "skip" },
+      { ...hidden, x: [nx - half, nx + half], y: [bottom - pad, top + pad], hoverinfo: "skip" },
       { ...hidden, x: [nx], y: [newest.v * VOLUME_HEADROOM], yaxis: "y2", hoverinfo: "skip" },
     );
   }

@@ -36,7 +36,7 @@ from marketpulse.preferences import Preferences
 from marketpulse.settings import get_settings
 from marketpulse.state.settings import SettingsState
 from marketpulse.state.watchlist import WatchlistState
-from marketpulse.watchlist_defaults import default_symbols
+from marketpulse.symbols import default_symbols
 
 logger = logging.getLogger(__name__)
 

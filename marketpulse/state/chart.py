@@ -14,8 +14,7 @@ import reflex as rx
 from marketpulse.charting import CHART_MODES, DEFAULT_INTERVAL, INTERVALS
 from marketpulse.rows import PLACEHOLDER, format_price
 from marketpulse.streaming.desk import ChartDelta
-from marketpulse.symbols import company_name, is_known
-from marketpulse.watchlist_defaults import default_symbols
+from marketpulse.symbols import company_name, default_symbols, is_known
 
 
 class ChartState(rx.State):

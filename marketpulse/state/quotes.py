@@ -11,8 +11,8 @@ from __future__ import annotations
 import reflex as rx
 
 from marketpulse.rows import PLACEHOLDER, QuoteRow, apply_quotes, initial_rows, reshape_rows
-from marketpulse.symbols import company_name
-from marketpulse.watchlist_defaults import DEFAULT_WATCHLIST
+from marketpulse.settings import get_settings
+from marketpulse.symbols import company_name, default_symbols
 from marketpulse.watchlist_view import SortError, TableView, page_count, visible_rows
 from realtime_server.protocol import Quote
 
@@ -20,14 +20,16 @@ from realtime_server.protocol import Quote
 class QuotesState(rx.State):
     """Hot state: the visible rows. Nothing else changes at the feed's pace here."""
 
-    rows: list[QuoteRow] = rx.field(default_factory=lambda: initial_rows(DEFAULT_WATCHLIST))
+    rows: list[QuoteRow] = rx.field(
+        default_factory=lambda: initial_rows({s: company_name(s) for s in default_symbols()})
+    )
     sort_key: str = "order"
     descending: bool = False
     page: int = 0
     page_count: int = 1
-    total: int = len(DEFAULT_WATCHLIST)
+    total: int = 0
 
-    _symbols: list[str] = list(DEFAULT_WATCHLIST)
+    _symbols: list[str] = []
     _rows: dict[str, QuoteRow] = {}
     _quotes: dict[str, Quote] = {}
 
@@ -71,12 +73,18 @@ class QuotesState(rx.State):
         self._render()
 
     def _view(self) -> TableView:
-        return TableView(sort=self.sort_key, descending=self.descending, page=self.page)
+        return TableView(
+            sort=self.sort_key,
+            descending=self.descending,
+            page=self.page,
+            page_size=get_settings().watchlist_page_size,
+        )
 
     def _render(self) -> None:
-        rows, view = visible_rows(self._symbols, self._rows, self._quotes, self._view())
+        view = self._view()
+        rows, view = visible_rows(self._symbols, self._rows, self._quotes, view)
         # Reflex sends every assigned var, equal or not: assign only what changed.
-        total, pages = len(self._symbols), page_count(len(self._symbols))
+        total, pages = len(self._symbols), page_count(len(self._symbols), view.page_size)
         if (total, pages, view.page) != (self.total, self.page_count, self.page):
             self.total, self.page_count, self.page = total, pages, view.page
         if rows != self.rows:

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from marketpulse.db import watchlists
 from marketpulse.settings import get_settings
-from marketpulse.watchlist_defaults import default_symbols
+from marketpulse.symbols import default_symbols
 from marketpulse.watchlist_rules import (
     WatchlistError,
     check_known,

@@ -112,7 +112,9 @@ def test_settings_apply_at_once_and_follow_the_user(
     wait_live(page)
     flashing = ".flash-up, .flash-down"
     page.wait_for_selector(flashing, state="attached", timeout=10_000)
-    animation = page.eval_on_selector(flashing, "(el) => getComputedStyle(el).animationName")
+    animation = page.eval_on_selector(
+        flashing, "(el) => getComputedStyle(el, '::after').animationName"
+    )
     assert animation == "none"  # forced reduced motion: a still tint, whatever the system says
 
     log_out(page)

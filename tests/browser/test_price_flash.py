@@ -33,7 +33,7 @@ WATCH_FLASHES_JS = """() => {
             const dir = span.classList.contains("flash-up") ? "up"
                 : span.classList.contains("flash-down") ? "down" : "";
             if (before && before.span !== span && dir) {
-                const style = getComputedStyle(span);
+                const style = getComputedStyle(span, "::after"); // the flash overlay
                 log.push({
                     symbol, dir, prev: before.value, value: now, t: performance.now(),
                     animation: style.animationName, background: style.backgroundColor,

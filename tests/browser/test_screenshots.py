@@ -24,7 +24,7 @@ VIEWPORTS = [
 ]
 README_COPIES = {(1440, "dark"): "dashboard-desktop.png", (375, "dark"): "dashboard-mobile.png"}
 WATCHLIST_HIDDEN_JS = """() => {
-    const viewport = document.querySelector(".mp-watchlist .rt-ScrollAreaViewport");
+    const viewport = document.querySelector(".mp-watchlist .mp-grid-scroll");
     return viewport.scrollWidth - viewport.clientWidth;
 }"""
 CHART_FITS_JS = """() => {

@@ -28,3 +28,19 @@ def test_the_known_universe_names_every_default_symbol() -> None:
     assert company_name("GOOGL") == DEFAULT_WATCHLIST["GOOGL"]
     assert company_name("NFLX") == "Netflix Inc."
     assert company_name("ZZZZ") == ""
+
+
+def test_a_configured_default_watchlist_keeps_well_formed_symbols_in_order(monkeypatch) -> None:
+    from marketpulse.settings import get_settings
+    from marketpulse.symbols import default_symbols
+
+    monkeypatch.setenv("MARKETPULSE_DEFAULT_WATCHLIST", '["nflx", "S042", "no way", "KO", "NFLX"]')
+    get_settings.cache_clear()
+    try:
+        assert default_symbols() == ["NFLX", "S042", "KO"]
+        monkeypatch.setenv("MARKETPULSE_DEFAULT_WATCHLIST", '["a b", "1X"]')
+        get_settings.cache_clear()
+        assert default_symbols() == list(DEFAULT_WATCHLIST), "nothing usable: the built-in list"
+    finally:
+        monkeypatch.delenv("MARKETPULSE_DEFAULT_WATCHLIST")
+        get_settings.cache_clear()
