@@ -2,7 +2,8 @@
 # Installs whatever is missing for MarketPulse, and nothing that is already there.
 #
 #   script/setup.sh            Python virtualenv + locked deps, bun (from the npm registry)
-#   script/setup.sh --test     the above, plus Chromium and redis-server (Debian packages)
+#   script/setup.sh --test     the above, plus Chromium and redis-server (Debian packages),
+#                              the benchmark harness's packages and the tests' npm packages
 #
 # Idempotent: each step checks first, so a second run takes a couple of seconds.
 # Sourced by deploy.sh and test.sh; safe to run on its own.
@@ -51,7 +52,19 @@ ensure_test_tools() {
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   apt_install "${missing[@]}"
+  ensure_benchmark_packages
   ensure_interop_packages
+}
+
+# matplotlib, psutil and py-spy: the suite runs the benchmark harness at a tiny size.
+ensure_benchmark_packages() {
+  local stamp="$VENV/.marketpulse-benchmarks-installed" want
+  want="$(sha256sum "$ROOT/benchmarks/requirements.txt" | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "installing benchmark packages from benchmarks/requirements.txt"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/benchmarks/requirements.txt"
+    echo "$want" > "$stamp"
+  fi
 }
 
 # The official socket.io-client (interoperability test) and axe-core (browser suite), in tests/interop.

@@ -1,0 +1,1 @@
+"""The chart benchmark's app: one synthetic bar stream, drawn incrementally and whole."""
