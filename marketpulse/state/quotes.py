@@ -1,19 +1,20 @@
 """`QuotesState`: the watchlist's rows — the hot state — and how the table is sorted and paged.
 
 Only the rows of the page on screen are public (`rows`), so a tick on a symbol off the page
-sends the browser nothing. Every row is kept backend-only (`_rows`, with each row's flash
-state) with its latest quote (`_quotes`, for sorting by live columns). The tab's feed task
-calls `_show` inside its short lock with the quotes that moved since the last showing.
+sends the browser nothing. Every row, with its flash state and its latest quote (for sorting by
+live columns), is kept backend-only in a `WatchlistBook` (`_book`). The tab's feed task calls
+`_show` inside its short lock with the quotes that moved since the last showing.
 """
 
 from __future__ import annotations
 
 import reflex as rx
 
-from marketpulse.rows import PLACEHOLDER, QuoteRow, apply_quotes, initial_rows, reshape_rows
+from marketpulse.rows import QuoteRow, initial_rows
 from marketpulse.settings import get_settings
 from marketpulse.symbols import company_name, default_symbols
-from marketpulse.watchlist_view import SortError, TableView, page_count, visible_rows
+from marketpulse.watchlist_book import WatchlistBook
+from marketpulse.watchlist_view import SortError, TableView, page_count
 from realtime_server.protocol import Quote
 
 
@@ -29,9 +30,7 @@ class QuotesState(rx.State):
     page_count: int = 1
     total: int = 0
 
-    _symbols: list[str] = []
-    _rows: dict[str, QuoteRow] = {}
-    _quotes: dict[str, Quote] = {}
+    _book: WatchlistBook = rx.field(default_factory=WatchlistBook)
 
     @rx.var
     def page_label(self) -> str:
@@ -55,22 +54,14 @@ class QuotesState(rx.State):
     # -- the feed task's side (not events) -----------------------------------------------------
 
     def _last_price(self, symbol: str) -> str:
-        row = self._rows.get(symbol)
-        return row.last if row is not None else PLACEHOLDER
+        return self._book.last_price(symbol)
 
     def _show(self, symbols: list[str], moved: dict[str, Quote], now_ms: int) -> None:
         """Show the watchlist `symbols` with the quotes that `moved` since the last showing."""
-        if symbols != self._symbols or not self._rows:
-            kept = reshape_rows(self._rows.values(), symbols, company_name)
-            self._rows = {row.symbol: row for row in kept}
-            self._quotes = {s: q for s, q in self._quotes.items() if s in self._rows}
-            self._symbols = list(symbols)
-        fresh = {symbol: quote for symbol, quote in moved.items() if symbol in self._rows}
-        if fresh:
-            changed = apply_quotes([self._rows[symbol] for symbol in fresh], fresh, now_ms)
-            self._rows.update((row.symbol, row) for row in changed)
-            self._quotes.update(fresh)
-        self._render()
+        book = self._book
+        book.follow(symbols, company_name)
+        book.apply(moved, now_ms)
+        self._render(book)
 
     def _view(self) -> TableView:
         return TableView(
@@ -80,12 +71,13 @@ class QuotesState(rx.State):
             page_size=get_settings().watchlist_page_size,
         )
 
-    def _render(self) -> None:
-        view = self._view()
-        rows, view = visible_rows(self._symbols, self._rows, self._quotes, view)
+    def _render(self, book: WatchlistBook | None = None) -> None:
+        book = book or self._book
+        rows, view = book.page(self._view())
         # Reflex sends every assigned var, equal or not: assign only what changed.
-        total, pages = len(self._symbols), page_count(len(self._symbols), view.page_size)
+        total, pages = len(book.symbols), page_count(len(book.symbols), view.page_size)
         if (total, pages, view.page) != (self.total, self.page_count, self.page):
             self.total, self.page_count, self.page = total, pages, view.page
         if rows != self.rows:
             self.rows = rows
+        self._book = book
