@@ -1,6 +1,6 @@
 """Tick-to-DOM: from a trade at the source to the price on screen, in the production app.
 
-    python -m benchmarks.tick_to_dom [--quick] [--tabs 1,5,10,20] [--seconds 15]
+    python -m benchmarks.tick_to_dom [--quick] [--tabs 1,2,3,5,10,20] [--seconds 15]
 
 Our feed server on the synthetic source (500 symbols, 5,000 ticks/s: every symbol trades ~10
 times a second) and the app built and served by `reflex run --env prod`, pointed at it. Guests
@@ -11,8 +11,10 @@ get a watchlist of `--symbols` of the feed's symbols, all on one page.
    by step. In every tab a MutationObserver sees each price cell's `data-ts` change (the
    source timestamp of the value now shown) and records `Date.now() - data-ts`: the age of the
    trade when it reached the DOM (same machine, same clock). Per step: p50/p99 over all tabs,
-   browser long tasks, and the CPU of the app's processes (the Reflex backend) per tab.
-   Capacity: the most tabs with p99 <= --slo-ms; tabs per backend core = 100 / (CPU % per tab).
+   browser long tasks, the tabs' main threads and Chromium's CPU, and the CPU of the app's
+   processes (the Reflex backend) per tab. The sweep stops after a step past --stop-ms.
+   Capacity: the most tabs with p99 <= --slo-ms; tabs per backend core = 100 / (CPU % per tab
+   at the capacity step).
 2. **Long tasks** (`--rows 100`, 250 ms batches: the chart then updates at 4 Hz): one tab for
    `--long-seconds`, every row flashing; the browser's long tasks (> 50 ms) are counted.
 
@@ -59,6 +61,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 LIVE = '[data-testid="connection-indicator"][data-state="live"]'
+BROWSER_BOUND_PCT = 90.0
+"""A step is browser-bound when a tab's main thread is busier than this (% of the window)."""
 OBSERVE_JS = """() => {
     window.__mp = {ages: [], long: []};
     const record = (cell) => {
@@ -90,7 +94,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--quick", action="store_true", help="tiny run for tests: 1 tab, 4 s")
-    p.add_argument("--tabs", help="comma-separated tab counts (default 1,5,10,20)")
+    p.add_argument("--tabs", help="comma-separated tab counts (default 1,2,3,5,10,20)")
     p.add_argument("--seconds", type=float, help="measuring window per step (default 15)")
     p.add_argument("--warmup", type=float, help="seconds between adding tabs and measuring (5)")
     p.add_argument("--symbols", type=int, default=50, help="watchlist symbols per tab")
@@ -99,13 +103,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--long-seconds", type=float, help="long-task window (default 60)")
     p.add_argument("--long-throttle-ms", type=int, default=250)
     p.add_argument("--slo-ms", type=float, default=150.0, help="capacity: p99 bound")
+    p.add_argument(
+        "--stop-ms", type=float, default=1000.0, help="stop the sweep after a step past this p99"
+    )
     p.add_argument("--phases", default="latency,longtasks")
     p.add_argument("--out-dir", type=Path)
     p.add_argument("--docs", type=Path)
     p.add_argument("--no-docs", action="store_true")
     p.add_argument("--no-plot", action="store_true")
     args = p.parse_args(argv)
-    args.tabs = [int(t) for t in (args.tabs or ("1" if args.quick else "1,5,10,20")).split(",")]
+    args.tabs = [int(t) for t in (args.tabs or ("1" if args.quick else "1,2,3,5,10,20")).split(",")]
     args.seconds = args.seconds or (4.0 if args.quick else 15.0)
     args.warmup = args.warmup if args.warmup is not None else (2.0 if args.quick else 5.0)
     args.long_seconds = args.long_seconds or (4.0 if args.quick else 60.0)
@@ -186,10 +193,12 @@ def measure_window(pages: list[Page], app: AppServer, seconds: float) -> dict[st
         page.evaluate(TAKE_JS)  # start clean
     busy_before = [main_thread_seconds(page) for page in pages]
     meter = CpuMeter(app.processes())
+    browser = CpuMeter(browser_processes())
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         pages[0].wait_for_timeout(200)  # keeps Playwright's loop turning; the tabs run on
     backend = meter.pct()
+    browser_pct = browser.pct()
     busy = [
         main_thread_seconds(page) - before for page, before in zip(pages, busy_before, strict=True)
     ]
@@ -210,13 +219,23 @@ def measure_window(pages: list[Page], app: AppServer, seconds: float) -> dict[st
         "main_thread_busy_pct_per_tab": round(100 * sum(busy) / len(busy) / seconds, 1),
         "backend_cpu_pct": backend,
         "backend_cpu_pct_per_tab": round(backend / len(pages), 2),
+        "browser_cpu_pct": browser_pct,
+        "browser_bound": any(100 * b / seconds >= BROWSER_BOUND_PCT for b in busy),
     }
+
+
+def browser_processes() -> list[psutil.Process]:
+    """Chromium's processes (every renderer, the GPU and browser processes): our children."""
+    return [
+        proc for proc in psutil.Process().children(recursive=True) if "chrom" in proc.name().lower()
+    ]
 
 
 def latency_phase(browser: Browser, feed_url: str, args: argparse.Namespace) -> dict[str, Any]:
     app = start_app(feed_url, app_env(args.symbols, args.throttle_ms))
     pages: list[Page] = []
     steps: list[dict[str, Any]] = []
+    stopped: int | None = None
     try:
         idle = CpuMeter(app.processes())
         time.sleep(2.0)
@@ -236,9 +255,14 @@ def latency_phase(browser: Browser, feed_url: str, args: argparse.Namespace) -> 
                 f"age p50 {age['p50']} ms  p99 {age['p99']} ms  "
                 f"backend {step['backend_cpu_pct']}% ({step['backend_cpu_pct_per_tab']}%/tab)  "
                 f"long tasks {step['long_tasks']}  "
-                f"tab main thread {step['main_thread_busy_pct_per_tab']}%",
+                f"tab main thread {step['main_thread_busy_pct_per_tab']}%  "
+                f"browser {step['browser_cpu_pct']}%",
                 file=sys.stderr,
             )
+            if age["p99"] is None or age["p99"] > args.stop_ms:
+                stopped = tabs
+                print(f"  stopping: p99 above {args.stop_ms:.0f} ms", file=sys.stderr)
+                break
     finally:
         for page in pages:
             page.context.close()
@@ -246,14 +270,18 @@ def latency_phase(browser: Browser, feed_url: str, args: argparse.Namespace) -> 
     within = [
         s for s in steps if s["age_ms"]["p99"] is not None and s["age_ms"]["p99"] <= args.slo_ms
     ]
-    per_tab = [s["backend_cpu_pct_per_tab"] for s in steps if s["tabs"] == max(args.tabs)]
+    # Backend CPU per tab at the largest step within the bound (else the largest measured).
+    basis = max(within or steps, key=lambda s: s["tabs"]) if steps else None
+    per_tab = basis["backend_cpu_pct_per_tab"] if basis else 0.0
     return {
         "symbols_per_tab": args.symbols,
         "throttle_ms": args.throttle_ms,
         "backend_idle_cpu_pct": idle_pct,
         "steps": steps,
+        "stopped_after_tabs": stopped,
         "capacity_tabs": max((s["tabs"] for s in within), default=0),
-        "tabs_per_backend_core": round(100 / per_tab[0], 1) if per_tab and per_tab[0] else None,
+        "tabs_per_backend_core": round(100 / per_tab, 1) if per_tab else None,
+        "tabs_per_backend_core_basis": basis["tabs"] if basis else None,
     }
 
 
@@ -301,23 +329,32 @@ def render_markdown(data: dict[str, Any], plot: str | None) -> str:
             f"{latency['throttle_ms']} ms batches; backend idle "
             f"{latency['backend_idle_cpu_pct']} % of a core.",
             "",
-            "| tabs | cell updates/s | age p50 | age p99 | long tasks | backend CPU | per tab |",
-            "|---:|---:|---:|---:|---:|---:|---:|",
+            "| tabs | cell updates/s | age p50 | age p99 | long tasks | tab main thread "
+            "| browser CPU | backend CPU | per tab |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for s in latency["steps"]:
             age = s["age_ms"]
+            bound = " (browser-bound)" if s.get("browser_bound") else ""
             lines.append(
                 f"| {s['tabs']} | {s['updates_per_s']:,.0f} | {age['p50']} ms | {age['p99']} ms "
-                f"| {s['long_tasks']} | {s['backend_cpu_pct']} % "
+                f"| {s['long_tasks']} | {s['main_thread_busy_pct_per_tab']} %{bound} "
+                f"| {s.get('browser_cpu_pct', '—')} % | {s['backend_cpu_pct']} % "
                 f"| {s['backend_cpu_pct_per_tab']} % |"
             )
+        tested = max(s["tabs"] for s in latency["steps"])
+        stopped = latency.get("stopped_after_tabs")
         lines += [
             "",
             f"**Capacity**: {latency['capacity_tabs']} tabs with p99 "
-            f"≤ {data['config']['slo_ms']:.0f} ms "
-            f"(the most tested: {max(s['tabs'] for s in latency['steps'])}); "
-            f"**tabs per backend core**: {latency['tabs_per_backend_core']} "
-            "(100 % / backend CPU per tab at the largest step).",
+            f"≤ {data['config']['slo_ms']:.0f} ms (the most tested: {tested}"
+            + (
+                f"; the sweep stopped there, p99 above {data['config']['stop_ms']:.0f} ms"
+                if stopped
+                else ""
+            )
+            + f"); **tabs per backend core**: {latency['tabs_per_backend_core']} "
+            f"(100 % / backend CPU per tab at {latency.get('tabs_per_backend_core_basis')} tabs).",
         ]
     long = data.get("long_tasks")
     if long:
@@ -373,6 +410,7 @@ def main(argv: list[str] | None = None) -> int:
             "seconds": args.seconds,
             "warmup_s": args.warmup,
             "slo_ms": args.slo_ms,
+            "stop_ms": args.stop_ms,
             "quick": args.quick,
         },
     }
