@@ -14,7 +14,6 @@
 // HTTP: GET /healthz → {"status":"ok"}; GET /stats → {ticks, dropped, connections, pid}.
 
 import http from "node:http";
-import { Server } from "socket.io";
 import { TickGenerator, WAKE_MS } from "./tickgen.mjs";
 
 function parseArgs(argv) {
@@ -43,7 +42,9 @@ if (args.printTicks > 0) {
   serve(args);
 }
 
-function serve(args) {
+async function serve(args) {
+  // Loaded here, so that --print-ticks runs before `npm ci` has installed socket.io.
+  const { Server } = await import("socket.io");
   const gen = new TickGenerator({ symbols: args.symbols, rate: args.rate, seed: args.seed });
   const rooms = gen.symbols.map((s) => `price:${s}`);
   const known = new Set(gen.symbols);

@@ -231,10 +231,10 @@ def test_tick_to_dom_quick_measures_the_product_in_the_browser(
     (step,) = data["latency"]["steps"]
     assert step["tabs"] == 1
     # 50 rows of symbols trading ~10 times a second, in 100 ms batches: hundreds of cells a
-    # second reach the DOM, each younger than a second (same clock)
+    # second reach the DOM, nearly all younger than a second (same clock)
     assert 100 < step["updates_per_s"] <= 50 * 10 * 1.2, step
     age = step["age_ms"]
-    assert 0 < age["p50"] <= age["p99"] <= age["max"] < 1_000, age
+    assert 0 < age["p50"] <= age["p99"] <= age["max"] and age["p99"] < 1_000, age
     assert 0 < step["main_thread_busy_pct_per_tab"] <= 100, step
     assert step["backend_cpu_pct"] > 0, step
     assert data["latency"]["capacity_tabs"] in (0, 1)
