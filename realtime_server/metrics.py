@@ -71,7 +71,7 @@ class FeedMetrics:
         )
         self.delivery_latency = Histogram(
             "feed_delivery_latency_seconds",
-            "Source timestamp to flush, per batch (newest market update in it)",
+            "Source timestamp to flush, one batch in 8 (newest market update in it)",
             buckets=LATENCY_BUCKETS,
             registry=r,
         )

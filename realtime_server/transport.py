@@ -53,6 +53,8 @@ HARD_FRAME_LIMIT = 1024 * 1024
 
 BATCH_PACKET_PREFIX = f'2{NAMESPACE},["{EVENT_BATCH}",'
 """A Socket.IO v5 EVENT packet on our namespace, up to its payload (no ack id)."""
+LATENCY_SAMPLE_EVERY = 8
+"""`feed_delivery_latency_seconds` observes one flush in this many (over all connections)."""
 
 
 class _OrjsonCodec:
@@ -103,6 +105,7 @@ class FeedNamespace(socketio.AsyncNamespace):
         self.sessions: dict[str, Session] = {}
         self.accepting = True
         self._tasks: set[asyncio.Task[None]] = set()
+        self._flushes = 0
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
         sid = args[0]
@@ -249,6 +252,12 @@ class FeedNamespace(socketio.AsyncNamespace):
         self._spawn(self.close(sid, DisconnectCode.TOKEN_EXPIRED, "token expired; reconnect"))
 
     def _observe_flush(self, items: list[Pending]) -> None:
+        """Delivery latency of one flush in `LATENCY_SAMPLE_EVERY` (scanning each flush's
+        updates was a tenth of the server's CPU at 800 clients; a sample shows the same
+        distribution)."""
+        self._flushes += 1
+        if self._flushes % LATENCY_SAMPLE_EVERY:
+            return
         newest = 0
         for channel, _, data, _ in items:
             if channel.startswith("price:"):
