@@ -95,6 +95,12 @@ class FeedSocket:
         except TimeoutError:
             await self.close()
             raise FeedConnectError(f"no answer from {url} within {timeout}s", "timeout") from None
+        except asyncio.CancelledError:
+            # Cancelled mid-handshake (the client is closing, e.g. its tab went away): the
+            # Engine.IO socket may already be up and would otherwise join the namespace, and
+            # answer pings, on its own for good. The close survives a second cancellation.
+            await asyncio.shield(self.close())
+            raise
         except (sio_exceptions.ConnectionError, ValueError) as exc:
             await self.close()
             if self._refusal is not None:

@@ -12,6 +12,7 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator, Callable
 
+import psutil
 import pytest
 
 from marketpulse.feed import (
@@ -26,6 +27,7 @@ from marketpulse.feed import (
 from realtime_server.protocol import Batch
 from tests.support.feed_server import FeedServerProcess, running_feed_server
 from tests.support.ports import free_port
+from tests.support.processes import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -263,3 +265,32 @@ async def test_close_while_retrying_stops_the_retries(client: FeedClient) -> Non
         await client.close()
         await client.close()
     assert client.state is LinkState.OFFLINE
+
+
+def sockets_to(port: int) -> int:
+    """This process's established TCP connections to `port`."""
+    return sum(
+        1
+        for conn in psutil.Process().net_connections(kind="tcp")
+        if conn.raddr and conn.raddr.port == port and conn.status == psutil.CONN_ESTABLISHED
+    )
+
+
+async def test_closing_while_connecting_leaves_no_socket_open(
+    feed_server: FeedServerProcess,
+) -> None:
+    """A tab closed while its feed client is still connecting (the app cancels the tab's task,
+    which closes the client) must not leave a socket behind: closed at every moment of the
+    handshake, from before the TCP connect to after the namespace joined."""
+    for delay_ms in [0, 1, 2, 3, 5, 8, 12, 20, 30, 50, 80]:
+        feed_client = FeedClient(request_timeout=2)
+        feed_client.start(feed_server.url, CHANNELS)
+        await asyncio.sleep(delay_ms / 1000)
+        await feed_client.close()
+        # Polled from a thread, so the loop goes on closing meanwhile.
+        await asyncio.to_thread(
+            wait_until,
+            lambda: sockets_to(feed_server.port) == 0,
+            5,
+            f"no socket left open when closed at {delay_ms} ms",
+        )
