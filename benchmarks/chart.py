@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import statistics
 import sys
 from dataclasses import dataclass
@@ -40,14 +39,14 @@ from benchmarks.common import (
     DOCS,
     RESULTS,
     ROOT,
-    BenchmarkError,
     cleanup_on_exit,
     command_line,
     machine_info,
     machine_line,
     now_iso,
-    update_docs,
-    write_json,
+    publish,
+    pyplot,
+    run_main,
 )
 from benchmarks.reflex_app import AppSource, served_app
 
@@ -300,15 +299,7 @@ def render_markdown(data: dict[str, Any], plot: str | None) -> str:
 
 
 def plot_png(data: dict[str, Any], path: Path) -> None:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        raise BenchmarkError(
-            "matplotlib is missing: pip install -r benchmarks/requirements.txt (or --no-plot)"
-        ) from exc
+    plt = pyplot()
     cadences = list(data["cadences"])
     names = [n for n in VARIANTS if any(n in data["cadences"][c]["variants"] for c in cadences)]
     colors = {"incremental": "tab:blue", "whole": "tab:orange"}
@@ -365,22 +356,10 @@ def main(argv: list[str] | None = None) -> int:
             },
         }
         data.update(measure(args))
-    out = args.out_dir
-    write_json(out / "chart.json", data)
-    plot = None
-    if not args.no_plot:
-        plot = out / "chart.png"
-        plot_png(data, plot)
-    if args.docs is not None:
-        rel = os.path.relpath(plot, args.docs.resolve().parent) if plot else None
-        update_docs(args.docs, "chart", render_markdown(data, rel))
-    print(f"wrote {out / 'chart.json'}", file=sys.stderr)
+    plotter = None if args.no_plot else plot_png
+    publish(data, args.out_dir, "chart", args.docs, "chart", plotter, render_markdown)
     return 0
 
 
 if __name__ == "__main__":
-    try:
-        raise SystemExit(main())
-    except BenchmarkError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        raise SystemExit(1) from None
+    run_main(main)

@@ -363,6 +363,52 @@ def update_docs(path: Path, name: str, body: str) -> None:
     path.write_text(replace_between_markers(path.read_text(), name, body))
 
 
+def pyplot() -> Any:
+    """matplotlib's pyplot on the file-only Agg backend (a BenchmarkError when missing)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise BenchmarkError(
+            "matplotlib is missing: pip install -r benchmarks/requirements.txt (or --no-plot)"
+        ) from exc
+    return plt
+
+
+def publish(
+    data: dict[str, Any],
+    out_dir: Path,
+    name: str,
+    docs: Path | None,
+    marker: str,
+    plot_png: Callable[[dict[str, Any], Path], None] | None,
+    render_markdown: Callable[[dict[str, Any], str | None], str],
+) -> None:
+    """Write `<name>.json` (and `<name>.png` unless `plot_png` is None) to `out_dir`, and the
+    table between the `marker` markers of `docs` (when given), its plot linked relatively."""
+    write_json(out_dir / f"{name}.json", data)
+    plot = None
+    if plot_png is not None:
+        plot = out_dir / f"{name}.png"
+        plot_png(data, plot)
+    if docs is not None:
+        rel = os.path.relpath(plot, docs.resolve().parent) if plot else None
+        update_docs(docs, marker, render_markdown(data, rel))
+    written = f"wrote {out_dir / f'{name}.json'}" + (f" and {plot}" if plot else "")
+    print(written + (f"; updated {docs}" if docs else ""), file=sys.stderr)
+
+
+def run_main(main: Callable[[], int]) -> None:
+    """Run a benchmark's `main` as a command: a BenchmarkError is one line and exit code 1."""
+    try:
+        raise SystemExit(main())
+    except BenchmarkError as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
 # -- Other load on the machine ---------------------------------------------------------------------
 
 

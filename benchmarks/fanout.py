@@ -43,10 +43,11 @@ from benchmarks.common import (
     machine_line,
     merge_histograms,
     now_iso,
+    publish,
+    pyplot,
+    run_main,
     settled_rss,
-    update_docs,
     wait_for_quiet,
-    write_json,
 )
 from benchmarks.servers import LABELS, Server, Workload, start_server
 
@@ -442,15 +443,7 @@ def render_markdown(data: dict[str, Any], plot: str | None) -> str:
 
 
 def plot_png(data: dict[str, Any], path: Path) -> None:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        raise BenchmarkError(
-            "matplotlib is missing: pip install -r benchmarks/requirements.txt (or --no-plot)"
-        ) from exc
+    plt = pyplot()
     slo = data["config"]["slo_ms"]
     fig, axes = plt.subplots(2, 2, figsize=(11, 8))
     colors = {"ours": "tab:blue", "reference": "tab:orange"}
@@ -541,25 +534,8 @@ def main(argv: list[str] | None = None) -> int:
         for kind in args.servers:
             data["servers"][kind] = sweep(kind, args, workload)
         data["duration_s"] = round(time.monotonic() - started, 1)
-    out = args.out_dir
-    write_json(out / "fanout.json", data)
-    plot = None
-    if not args.no_plot:
-        plot_png(data, out / "fanout.png")
-        plot = str(out / "fanout.png")
-    if args.docs is not None:
-        rel = None
-        if plot:
-            import os
-
-            rel = os.path.relpath(plot, args.docs.resolve().parent)
-        update_docs(args.docs, "fanout", render_markdown(data, rel))
-    print(
-        f"\nwrote {out / 'fanout.json'}"
-        + (f" and {plot}" if plot else "")
-        + (f"; updated {args.docs}" if args.docs else ""),
-        file=sys.stderr,
-    )
+    plotter = None if args.no_plot else plot_png
+    publish(data, args.out_dir, "fanout", args.docs, "fanout", plotter, render_markdown)
     for kind, srv in data["servers"].items():
         cap = srv["capacity"]
         print(
@@ -570,8 +546,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        raise SystemExit(main())
-    except BenchmarkError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        raise SystemExit(1) from None
+    run_main(main)

@@ -13,7 +13,6 @@ Writes <out-dir>/idle.json and idle.png and the tables between the `bench:idle` 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -31,9 +30,10 @@ from benchmarks.common import (
     machine_info,
     machine_line,
     now_iso,
+    publish,
+    pyplot,
+    run_main,
     settled_rss,
-    update_docs,
-    write_json,
 )
 from benchmarks.servers import LABELS, Workload, start_server
 
@@ -147,15 +147,7 @@ def render_markdown(data: dict[str, Any], plot: str | None) -> str:
 
 
 def plot_png(data: dict[str, Any], path: Path) -> None:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        raise BenchmarkError(
-            "matplotlib is missing: pip install -r benchmarks/requirements.txt (or --no-plot)"
-        ) from exc
+    plt = pyplot()
     kinds = list(data["servers"])
     values = [data["servers"][k]["kb_per_connection"] for k in kinds]
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -191,22 +183,10 @@ def main(argv: list[str] | None = None) -> int:
             },
             "servers": {kind: measure(kind, args) for kind in args.servers},
         }
-    out = args.out_dir
-    write_json(out / "idle.json", data)
-    plot = None
-    if not args.no_plot:
-        plot = out / "idle.png"
-        plot_png(data, plot)
-    if args.docs is not None:
-        rel = os.path.relpath(plot, args.docs.resolve().parent) if plot else None
-        update_docs(args.docs, "idle", render_markdown(data, rel))
-    print(f"wrote {out / 'idle.json'}", file=sys.stderr)
+    plotter = None if args.no_plot else plot_png
+    publish(data, args.out_dir, "idle", args.docs, "idle", plotter, render_markdown)
     return 0
 
 
 if __name__ == "__main__":
-    try:
-        raise SystemExit(main())
-    except BenchmarkError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        raise SystemExit(1) from None
+    run_main(main)

@@ -25,7 +25,6 @@ Writes <out-dir>/tick_to_dom.json and .png and the table between the `bench:dom`
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -38,15 +37,15 @@ from benchmarks.app_server import AppServer, start_app
 from benchmarks.common import (
     DOCS,
     RESULTS,
-    BenchmarkError,
     cleanup_on_exit,
     command_line,
     histogram_stats,
     machine_info,
     machine_line,
     now_iso,
-    update_docs,
-    write_json,
+    publish,
+    pyplot,
+    run_main,
 )
 from benchmarks.servers import Workload, start_server
 
@@ -371,15 +370,7 @@ def render_markdown(data: dict[str, Any], plot: str | None) -> str:
 
 
 def plot_png(data: dict[str, Any], path: Path) -> None:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        raise BenchmarkError(
-            "matplotlib is missing: pip install -r benchmarks/requirements.txt (or --no-plot)"
-        ) from exc
+    plt = pyplot()
     steps = data.get("latency", {}).get("steps", [])
     if not steps:
         return
@@ -439,22 +430,10 @@ def main(argv: list[str] | None = None) -> int:
                     browser.close()
         finally:
             feed.stop()
-    out = args.out_dir
-    write_json(out / "tick_to_dom.json", data)
-    plot = None
-    if not args.no_plot and "latency" in data:
-        plot = out / "tick_to_dom.png"
-        plot_png(data, plot)
-    if args.docs is not None:
-        rel = os.path.relpath(plot, args.docs.resolve().parent) if plot else None
-        update_docs(args.docs, "dom", render_markdown(data, rel))
-    print(f"wrote {out / 'tick_to_dom.json'}", file=sys.stderr)
+    plotter = None if args.no_plot or "latency" not in data else plot_png
+    publish(data, args.out_dir, "tick_to_dom", args.docs, "dom", plotter, render_markdown)
     return 0
 
 
 if __name__ == "__main__":
-    try:
-        raise SystemExit(main())
-    except BenchmarkError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        raise SystemExit(1) from None
+    run_main(main)
