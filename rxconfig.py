@@ -2,14 +2,14 @@
 
 Ports come from Reflex itself: `REFLEX_FRONTEND_PORT` / `REFLEX_BACKEND_PORT` (or the
 `--frontend-port` / `--backend-port` flags; in `--env prod` both are served on one port).
-The app's own settings (feed URL, database URL, ...) come from `marketpulse.settings`.
+The app's own settings (feed URL, database URL, ...) come from `marketpulse.config`.
 """
 
 import reflex as rx
 
-from marketpulse.settings import get_settings
+from marketpulse.config import get_config
 
-settings = get_settings()
+settings = get_config()
 
 config = rx.Config(
     app_name="marketpulse",

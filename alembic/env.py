@@ -12,12 +12,12 @@ from sqlmodel import SQLModel
 
 import marketpulse.db.models  # noqa: F401  (defines the tables on SQLModel.metadata)
 from alembic import context
-from marketpulse.settings import get_settings
+from marketpulse.config import get_config
 
 config = context.config
 if config.config_file_name is not None:
     fileConfig(config.config_file_name)
-config.set_main_option("sqlalchemy.url", get_settings().db_url)
+config.set_main_option("sqlalchemy.url", get_config().db_url)
 target_metadata = SQLModel.metadata
 
 

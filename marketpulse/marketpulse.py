@@ -1,9 +1,30 @@
-"""The Reflex app: global stylesheet, head tags, error handling, and the pages."""
+"""The Reflex app: global stylesheet, head tags, the handler of unexpected errors, the pages."""
+
+# No `from __future__ import annotations` here: Reflex checks the exception handler's
+# annotations at startup by evaluating them in this module, where only real objects resolve.
+import logging
 
 import reflex as rx
+from reflex.event import EventSpec
 
-from marketpulse.errors import backend_exception_handler
-from marketpulse.pages import dashboard, login, settings
+from marketpulse.pages import dashboard, login, preferences
+
+logger = logging.getLogger("marketpulse")
+
+UNEXPECTED_ERROR = (
+    "Something went wrong on our side. Please try again; reload the page if it persists."
+)
+
+
+def backend_exception_handler(exception: Exception) -> EventSpec:
+    """An event handler failed unexpectedly: log the traceback, tell the user in words.
+
+    Expected failures (a bad symbol, a wrong password) are answered by their handlers with
+    their own toasts; this catches the rest, in development and production alike.
+    """
+    logger.error("event handler failed", exc_info=exception)
+    return rx.toast.error(UNEXPECTED_ERROR, id="backend-error")
+
 
 app = rx.App(
     stylesheets=["/marketpulse.css", "/widgets.css", "/news_alerts.css", "/chart.css"],
@@ -13,4 +34,4 @@ app = rx.App(
 )
 dashboard.add_pages(app)
 login.add_pages(app)
-settings.add_pages(app)
+preferences.add_pages(app)

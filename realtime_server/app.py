@@ -107,7 +107,7 @@ class FeedService:
             self.guard,
             self.alerts,
             self.metrics,
-            on_refresh=lambda session: self.namespace.schedule_expiry(session),
+            on_refresh=lambda peer: self.namespace.schedule_expiry(peer),
         )
         self.namespace = FeedNamespace(
             settings, self.hub, self.guard, self.handlers, self.metrics, self.audit

@@ -12,6 +12,7 @@ from typing import Any
 
 from realtime_server.config import Settings
 from realtime_server.metrics import FeedMetrics
+from realtime_server.peer import Peer
 from realtime_server.protocol import ErrorCode, RequestError
 from realtime_server.security import (
     AuditEvent,
@@ -26,7 +27,6 @@ from realtime_server.security import (
     TokenVerifier,
     load_policy,
 )
-from realtime_server.session import Session
 
 MAX_TRACKED_IPS = 100_000
 
@@ -51,7 +51,7 @@ def build_verifier(settings: Settings) -> TokenVerifier | None:
 
 
 class Guard:
-    """Admits connections, verifies and refreshes tokens, and releases what a session held."""
+    """Admits connections, verifies and refreshes tokens, and releases what a peer held."""
 
     def __init__(
         self,
@@ -74,8 +74,8 @@ class Guard:
         )
         self.guest_scopes = ScopeSet(settings.guest_channels)
 
-    def admit(self, sid: str, ip: str, origin: str | None, auth: object) -> Session:
-        """A session for a new connection, or a `RequestError` saying why not."""
+    def admit(self, sid: str, ip: str, origin: str | None, auth: object) -> Peer:
+        """A peer for a new connection, or a `RequestError` saying why not."""
         try:
             if not self.ip_rules.permits(ip):
                 raise RequestError(ErrorCode.FORBIDDEN, "connections from this address are denied")
@@ -95,7 +95,7 @@ class Guard:
             event = AuditEvent.AUTH_FAILURE if _is_auth(exc.code) else AuditEvent.REFUSE
             self.audit.record(event, sid=sid, ip=ip, origin=origin, code=exc.code.value)
             raise
-        session = Session(
+        peer = Peer(
             sid=sid,
             ip=ip,
             user=user,
@@ -104,31 +104,31 @@ class Guard:
             bucket=TokenBucket(self.settings.message_rate, self.settings.message_burst),
         )
         self.metrics.connects.inc()
-        self.audit.record(AuditEvent.CONNECT, sid=sid, ip=ip, user=user, kind=session.kind)
-        return session
+        self.audit.record(AuditEvent.CONNECT, sid=sid, ip=ip, user=user, kind=peer.kind)
+        return peer
 
-    def refresh(self, session: Session, token: str) -> Claims:
-        """Swap a session's token for a newer one of the same user."""
+    def refresh(self, peer: Peer, token: str) -> Claims:
+        """Swap a peer's token for a newer one of the same user."""
         try:
             if self.verifier is None:
                 raise RequestError(ErrorCode.UNAUTHORIZED, "this server accepts no tokens")
             claims = self.verifier.verify(token)
-            if session.user is not None and claims.sub != session.user:
+            if peer.user is not None and claims.sub != peer.user:
                 raise RequestError(ErrorCode.FORBIDDEN, "a refresh token must be for the same user")
-            if session.user is None:  # a guest signing in: count the connection against the user
-                self.counter.release(session.ip, None)
-                code = self.counter.try_acquire(session.ip, claims.sub)
+            if peer.user is None:  # a guest signing in: count the connection against the user
+                self.counter.release(peer.ip, None)
+                code = self.counter.try_acquire(peer.ip, claims.sub)
                 if code is not None:
-                    self.counter.try_acquire(session.ip, None)
+                    self.counter.try_acquire(peer.ip, None)
                     raise RequestError(code, "too many connections for this user")
         except RequestError as exc:
             event = AuditEvent.AUTH_FAILURE if _is_auth(exc.code) else AuditEvent.REFUSE
-            self.audit.record(event, sid=session.sid, ip=session.ip, code=exc.code.value)
+            self.audit.record(event, sid=peer.sid, ip=peer.ip, code=exc.code.value)
             raise
-        session.user = claims.sub
-        session.scopes = ScopeSet(claims.scopes, sub=claims.sub)
-        session.expires_at = float(claims.exp)
-        self.audit.record(AuditEvent.TOKEN_REFRESH, sid=session.sid, user=claims.sub)
+        peer.user = claims.sub
+        peer.scopes = ScopeSet(claims.scopes, sub=claims.sub)
+        peer.expires_at = float(claims.exp)
+        self.audit.record(AuditEvent.TOKEN_REFRESH, sid=peer.sid, user=claims.sub)
         return claims
 
     def bearer_scopes(self, authorization: str | None) -> ScopeSet:
@@ -139,10 +139,10 @@ class Guard:
         claims = self._credentials({"token": token} if token else None)
         return ScopeSet(claims.scopes, sub=claims.sub) if claims else self.guest_scopes
 
-    def release(self, session: Session) -> None:
-        session.cancel_expiry()
-        self.counter.release(session.ip, session.user)
-        self.audit.record(AuditEvent.DISCONNECT, sid=session.sid, user=session.user)
+    def release(self, peer: Peer) -> None:
+        peer.cancel_expiry()
+        self.counter.release(peer.ip, peer.user)
+        self.audit.record(AuditEvent.DISCONNECT, sid=peer.sid, user=peer.user)
 
     def _credentials(self, auth: object) -> Claims | None:
         token = auth.get("token") if isinstance(auth, dict) else None

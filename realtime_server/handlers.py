@@ -17,6 +17,7 @@ from realtime_server.clock import now_ms
 from realtime_server.guard import Guard
 from realtime_server.hub.hub import Hub
 from realtime_server.metrics import FeedMetrics
+from realtime_server.peer import Peer
 from realtime_server.protocol import (
     EVENT_ALERT_ACK,
     EVENT_ALERT_CREATE,
@@ -45,11 +46,10 @@ from realtime_server.protocol import (
     parse_request,
     request_id_of,
 )
-from realtime_server.session import Session
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Session, Any], Awaitable[dict[str, Any]]]
+Handler = Callable[[Peer, Any], Awaitable[dict[str, Any]]]
 
 
 class RequestHandlers:
@@ -61,7 +61,7 @@ class RequestHandlers:
         guard: Guard,
         alerts: AlertService,
         metrics: FeedMetrics,
-        on_refresh: Callable[[Session], None],
+        on_refresh: Callable[[Peer], None],
     ) -> None:
         self.hub = hub
         self.guard = guard
@@ -84,84 +84,84 @@ class RequestHandlers:
     def handles(self, event: str) -> bool:
         return event in self._handlers
 
-    async def handle(self, session: Session, event: str, payload: Any) -> dict[str, Any]:
+    async def handle(self, peer: Peer, event: str, payload: Any) -> dict[str, Any]:
         """Run the handler of `event`; every failure becomes a coded error ack."""
         started = time.perf_counter()
         self.metrics.requests.labels(event).inc()
         try:
-            reply = await self._handlers[event](session, payload)
+            reply = await self._handlers[event](peer, payload)
         except RequestError as exc:
             reply = exc.ack(request_id_of(payload))
         except Exception:
-            log.exception("request handler failed", extra={"sid": session.sid, "event": event})
+            log.exception("request handler failed", extra={"sid": peer.sid, "event": event})
             reply = error_ack(request_id_of(payload), ErrorCode.INTERNAL, "internal error")
         if reply.get("ok") is False:
             self.metrics.request_errors.labels(reply["error"]["code"]).inc()
         self.metrics.request_seconds.labels(event).observe(time.perf_counter() - started)
         return reply
 
-    async def subscribe(self, session: Session, payload: Any) -> dict[str, Any]:
+    async def subscribe(self, peer: Peer, payload: Any) -> dict[str, Any]:
         request = parse_request(SubscribeRequest, payload)
-        ack = self.hub.subscribe(session.sid, request)
-        await self._add_pending_alerts(session, ack["channels"], ack["snapshot"])
+        ack = self.hub.subscribe(peer.sid, request)
+        await self._add_pending_alerts(peer, ack["channels"], ack["snapshot"])
         return ack
 
-    async def unsubscribe(self, session: Session, payload: Any) -> dict[str, Any]:
-        return self.hub.unsubscribe(session.sid, parse_request(UnsubscribeRequest, payload))
+    async def unsubscribe(self, peer: Peer, payload: Any) -> dict[str, Any]:
+        return self.hub.unsubscribe(peer.sid, parse_request(UnsubscribeRequest, payload))
 
-    async def modify(self, session: Session, payload: Any) -> dict[str, Any]:
-        ack = self.hub.modify(session.sid, parse_request(ModifyRequest, payload))
-        await self._add_pending_alerts(session, ack["added"], ack["snapshot"])
+    async def modify(self, peer: Peer, payload: Any) -> dict[str, Any]:
+        ack = self.hub.modify(peer.sid, parse_request(ModifyRequest, payload))
+        await self._add_pending_alerts(peer, ack["added"], ack["snapshot"])
         return ack
 
-    async def subscriptions(self, session: Session, payload: Any) -> dict[str, Any]:
-        return self.hub.subscriptions(session.sid, parse_request(ListSubscriptionsRequest, payload))
+    async def subscriptions(self, peer: Peer, payload: Any) -> dict[str, Any]:
+        return self.hub.subscriptions(peer.sid, parse_request(ListSubscriptionsRequest, payload))
 
-    async def ping(self, session: Session, payload: Any) -> dict[str, Any]:
+    async def ping(self, peer: Peer, payload: Any) -> dict[str, Any]:
         request = parse_request(PingRequest, payload)
         if request.rtt_ms is not None:
-            session.rtt_ms = request.rtt_ms
+            peer.rtt_ms = request.rtt_ms
             self.metrics.client_rtt.observe(request.rtt_ms / 1000)
         return {"ok": True, "id": request.id, "client_ts": request.client_ts, "server_ts": now_ms()}
 
-    async def refresh(self, session: Session, payload: Any) -> dict[str, Any]:
+    async def refresh(self, peer: Peer, payload: Any) -> dict[str, Any]:
         request = parse_request(RefreshRequest, payload)
-        claims = self.guard.refresh(session, request.token)
-        self.hub.set_access(session.sid, session)
-        self.on_refresh(session)
+        claims = self.guard.refresh(peer, request.token)
+        self.hub.set_access(peer.sid, peer)
+        self.on_refresh(peer)
         return {"ok": True, "id": request.id, "expires_at": claims.exp * 1000}
 
-    async def alert_create(self, session: Session, payload: Any) -> dict[str, Any]:
+    async def alert_create(self, peer: Peer, payload: Any) -> dict[str, Any]:
         request = parse_request(AlertCreateRequest, payload)
-        rule = await self.alerts.create(_user(session), request)
+        rule = await self.alerts.create(_user(peer), request)
         return {"ok": True, "id": request.id, "rule": rule}
 
-    async def alert_list(self, session: Session, payload: Any) -> dict[str, Any]:
+    async def alert_list(self, peer: Peer, payload: Any) -> dict[str, Any]:
         request = parse_request(REQUEST_MODELS[EVENT_ALERT_LIST], payload)
-        return {"ok": True, "id": request.id, "rules": await self.alerts.list(_user(session))}
+        return {"ok": True, "id": request.id, "rules": await self.alerts.list(_user(peer))}
 
-    async def alert_delete(self, session: Session, payload: Any) -> dict[str, Any]:
+    async def alert_delete(self, peer: Peer, payload: Any) -> dict[str, Any]:
         request = parse_request(AlertDeleteRequest, payload)
-        await self.alerts.delete(_user(session), request.rule_id)
+        await self.alerts.delete(_user(peer), request.rule_id)
         return {"ok": True, "id": request.id, "rule_id": request.rule_id}
 
-    async def alert_ack(self, session: Session, payload: Any) -> dict[str, Any]:
+    async def alert_ack(self, peer: Peer, payload: Any) -> dict[str, Any]:
         request = parse_request(AlertAckRequest, payload)
-        acked = await self.alerts.ack(_user(session), request.alert_ids)
+        acked = await self.alerts.ack(_user(peer), request.alert_ids)
         return {"ok": True, "id": request.id, "acknowledged": acked}
 
     async def _add_pending_alerts(
-        self, session: Session, channels: list[str], snapshot: dict[str, Any]
+        self, peer: Peer, channels: list[str], snapshot: dict[str, Any]
     ) -> None:
         """Fired, unacknowledged alerts are the snapshot of the user's alerts channel."""
-        if session.user is None:
+        if peer.user is None:
             return
-        own = alerts_channel(session.user)
+        own = alerts_channel(peer.user)
         if own in channels:
-            snapshot[own] = await self.alerts.pending(session.user)
+            snapshot[own] = await self.alerts.pending(peer.user)
 
 
-def _user(session: Session) -> str:
-    if session.user is None:
+def _user(peer: Peer) -> str:
+    if peer.user is None:
         raise RequestError(ErrorCode.UNAUTHORIZED, "alerts need a signed-in user")
-    return session.user
+    return peer.user

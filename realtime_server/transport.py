@@ -31,6 +31,7 @@ from realtime_server.handlers import RequestHandlers
 from realtime_server.hub.hub import Hub
 from realtime_server.hub.writer import Pending
 from realtime_server.metrics import FeedMetrics
+from realtime_server.peer import Peer
 from realtime_server.protocol import (
     EVENT_BATCH,
     EVENT_GOODBYE,
@@ -42,7 +43,6 @@ from realtime_server.protocol import (
     request_id_of,
 )
 from realtime_server.security import AuditEvent, AuditLog
-from realtime_server.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ class FeedNamespace(socketio.AsyncNamespace):
         self.handlers = handlers
         self.metrics = metrics
         self.audit = audit
-        self.sessions: dict[str, Session] = {}
+        self.peers: dict[str, Peer] = {}
         self.accepting = True
         self._tasks: set[asyncio.Task[None]] = set()
         self._flushes = 0
@@ -110,7 +110,7 @@ class FeedNamespace(socketio.AsyncNamespace):
     async def trigger_event(self, event: str, *args: Any) -> Any:
         sid = args[0]
         if event == "connect":
-            if sid in self.sessions:  # a client-sent event that borrows the name
+            if sid in self.peers:  # a client-sent event that borrows the name
                 return _reserved(args)
             environ = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
             self._connect(sid, environ, args[2] if len(args) > 2 else None)
@@ -127,16 +127,16 @@ class FeedNamespace(socketio.AsyncNamespace):
         """Say goodbye to every connection and close it (shutdown)."""
         self.accepting = False
         await asyncio.gather(
-            *(self.close(sid, code, message) for sid in list(self.sessions)),
+            *(self.close(sid, code, message) for sid in list(self.peers)),
             return_exceptions=True,
         )
 
     async def close(self, sid: str, code: DisconnectCode, message: str) -> None:
         """Tell a connection why it is being closed, then close it."""
-        session = self.sessions.get(sid)
-        if session is None or session.closing:
+        peer = self.peers.get(sid)
+        if peer is None or peer.closing:
             return
-        session.closing = True
+        peer.closing = True
         self.metrics.disconnects.labels(code.value).inc()
         reconnect = code is not DisconnectCode.POLICY
         goodbye = {"code": code.value, "message": message, "reconnect": reconnect}
@@ -145,16 +145,16 @@ class FeedNamespace(socketio.AsyncNamespace):
         finally:
             await self.disconnect(sid)
 
-    def schedule_expiry(self, session: Session) -> None:
+    def schedule_expiry(self, peer: Peer) -> None:
         """Close the connection when its token expires, unless a refresh comes first."""
-        session.cancel_expiry()
-        if session.expires_at is None:
+        peer.cancel_expiry()
+        if peer.expires_at is None:
             return
         loop = asyncio.get_running_loop()
         # The guard admits tokens up to the leeway past `exp`; expire them on the same terms.
-        deadline = session.expires_at + self.settings.jwt_leeway_s
+        deadline = peer.expires_at + self.settings.jwt_leeway_s
         delay = max(0.0, deadline - time.time())
-        session.expiry = loop.call_at(loop.time() + delay, self._expire, session.sid)
+        peer.expiry = loop.call_at(loop.time() + delay, self._expire, peer.sid)
 
     def _connect(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
         ip = _peer_ip(environ)
@@ -162,10 +162,10 @@ class FeedNamespace(socketio.AsyncNamespace):
             self.metrics.refusals.labels(ErrorCode.UNAVAILABLE.value).inc()
             raise _refused(RequestError(ErrorCode.UNAVAILABLE, "the server is shutting down"))
         try:
-            session = self.guard.admit(sid, ip, environ.get("HTTP_ORIGIN"), auth)
+            peer = self.guard.admit(sid, ip, environ.get("HTTP_ORIGIN"), auth)
         except RequestError as exc:
             raise _refused(exc) from None
-        self.sessions[sid] = session
+        self.peers[sid] = peer
 
         eio_sid = self.server.manager.eio_sid_from_sid(sid, self.namespace)
 
@@ -173,30 +173,30 @@ class FeedNamespace(socketio.AsyncNamespace):
             await self.server.eio.send(eio_sid, BATCH_PACKET_PREFIX + batch.decode() + "]")
             await self._written(eio_sid)
 
-        self.hub.connect(sid, send, session, self._on_overflow(sid), self._observe_flush)
-        self.schedule_expiry(session)
-        self.metrics.connections.labels(session.kind).inc()
-        log.info("client connected", extra={"sid": sid, "ip": ip, "user": session.user})
+        self.hub.connect(sid, send, peer, self._on_overflow(sid), self._observe_flush)
+        self.schedule_expiry(peer)
+        self.metrics.connections.labels(peer.kind).inc()
+        log.info("client connected", extra={"sid": sid, "ip": ip, "user": peer.user})
 
     def _disconnect(self, sid: str, reason: str) -> None:
-        session = self.sessions.pop(sid, None)
-        if session is None:
+        peer = self.peers.pop(sid, None)
+        if peer is None:
             return
         self.hub.disconnect(sid)
-        self.guard.release(session)
-        self.metrics.connections.labels(session.kind).dec()
+        self.guard.release(peer)
+        self.metrics.connections.labels(peer.kind).dec()
         log.info("client disconnected", extra={"sid": sid, "reason": reason})
 
     async def _request(self, sid: str, event: str, payloads: tuple[Any, ...]) -> dict[str, Any]:
         first = payloads[0] if payloads else None
-        session = self.sessions.get(sid)
-        if session is None:
+        peer = self.peers.get(sid)
+        if peer is None:
             return error_ack(request_id_of(first), ErrorCode.UNAVAILABLE, "connection closing")
-        session.requests += 1
-        if not session.bucket.try_take():
-            self.audit.record(AuditEvent.RATE_LIMITED, sid=sid, user=session.user)
+        peer.requests += 1
+        if not peer.bucket.try_take():
+            self.audit.record(AuditEvent.RATE_LIMITED, sid=sid, user=peer.user)
             self.metrics.request_errors.labels(ErrorCode.RATE_LIMITED.value).inc()
-            retry = session.bucket.retry_after()
+            retry = peer.bucket.retry_after()
             return error_ack(
                 request_id_of(first),
                 ErrorCode.RATE_LIMITED,
@@ -220,7 +220,7 @@ class FeedNamespace(socketio.AsyncNamespace):
                 ErrorCode.MESSAGE_TOO_LARGE,
                 f"requests are limited to {self.settings.max_message_bytes} bytes",
             )
-        return await self.handlers.handle(session, event, first)
+        return await self.handlers.handle(peer, event, first)
 
     async def _written(self, eio_sid: str) -> None:
         """Wait until Engine.IO's writer has taken every packet queued for `eio_sid`.
@@ -243,11 +243,11 @@ class FeedNamespace(socketio.AsyncNamespace):
         return overflow
 
     def _expire(self, sid: str) -> None:
-        session = self.sessions.get(sid)
-        if session is None or session.expires_at is None:
+        peer = self.peers.get(sid)
+        if peer is None or peer.expires_at is None:
             return
-        if session.expires_at + self.settings.jwt_leeway_s > time.time():  # refreshed meanwhile
-            self.schedule_expiry(session)
+        if peer.expires_at + self.settings.jwt_leeway_s > time.time():  # refreshed meanwhile
+            self.schedule_expiry(peer)
             return
         self._spawn(self.close(sid, DisconnectCode.TOKEN_EXPIRED, "token expired; reconnect"))
 

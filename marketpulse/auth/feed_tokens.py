@@ -26,7 +26,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from marketpulse.settings import get_settings
+from marketpulse.config import get_config
 
 logger = logging.getLogger(__name__)
 
@@ -154,11 +154,11 @@ def _publish(path: Path, data: bytes, mode: int, *, replace: bool) -> bool:
 @lru_cache(maxsize=1)
 def get_issuer() -> FeedTokenIssuer:
     """The process-wide issuer built from the settings (the key is read once)."""
-    settings = get_settings()
+    config = get_config()
     return FeedTokenIssuer(
-        load_or_create_private_key(settings.jwt_private_key_file),
-        audience=settings.jwt_audience,
-        issuer=settings.jwt_issuer,
-        scope=settings.jwt_scope,
-        ttl_s=settings.jwt_ttl_s,
+        load_or_create_private_key(config.jwt_private_key_file),
+        audience=config.jwt_audience,
+        issuer=config.jwt_issuer,
+        scope=config.jwt_scope,
+        ttl_s=config.jwt_ttl_s,
     )

@@ -3,7 +3,7 @@
 `alert_dialog` is the page's one dialog, controlled by state (`open`, `symbol`): a row's bell
 (in the watchlist grid) asks the state to set the symbol and open it. Its form sends the raw
 `{symbol, condition, threshold, note}` strings to `on_submit` (the state parses them with
-`marketpulse.alerts_view.parse_alert_form`; the message of an `AlertFormError` may come back as
+`marketpulse.display.alerts.parse_alert_form`; the message of an `AlertFormError` may come back as
 `error`, shown inline as an alert). On close, focus returns to the bell button of the symbol,
 since the dialog has no trigger of its own for Radix to return it to.
 
@@ -16,9 +16,9 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from marketpulse.alerts_view import MAX_NOTE
 from marketpulse.components.scripts import client_script
-from marketpulse.rows import PLACEHOLDER
+from marketpulse.display.alerts import MAX_NOTE
+from marketpulse.display.quotes import PLACEHOLDER
 
 Handler = Callable[[rx.Var[str]], rx.event.EventSpec]
 

@@ -2,7 +2,7 @@
 
 The React component (plotly.js underneath) draws `window` once per `revision` and then applies
 each `tail` in place, so a tick sends a few points instead of a whole figure; see
-`marketpulse.charting` for what a state sends when. The module is a shared asset: Reflex links
+`marketpulse.display.chart` for what a state sends when. The module is a shared asset: Reflex links
 it into the frontend's `public/external/` and `rx.asset(...).importable_path` is its import
 path. As a `NoSSRComponent` it is imported only in the browser, so
 plotly.js never runs during the server-side prerender. Its look needs `/chart.css`.
@@ -18,7 +18,7 @@ import reflex as rx
 from reflex_base.components.component import field
 from reflex_base.vars.base import Var
 
-from marketpulse.charting import ChartPoint
+from marketpulse.display.chart import ChartPoint
 
 PLOTLY_PACKAGE = "plotly.js-dist-min@4.1.2"
 """The npm package the module imports, pinned (the registry's latest when this was written)."""

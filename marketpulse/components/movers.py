@@ -1,7 +1,7 @@
 """`movers_panel(gainers, losers, most_active, on_select)`: the market movers widget.
 
 Three compact lists side by side (stacked on a phone): top gainers, top losers, most active.
-Each row (`marketpulse.summary_view.MoverRow`) shows symbol, name, last, change % (trend colour,
+Each row (`marketpulse.display.summary.MoverRow`) shows symbol, name, last, change % (trend colour,
 ▲/▼ and a sign) and volume, and is a native button: click, Enter or Space calls
 `on_select(symbol)`. Lists are not tabs, so every row stays in the DOM and one glance shows all
 three. Hidden words ("last", "change", "volume") give each button a spoken name that says what

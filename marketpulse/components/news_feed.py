@@ -4,7 +4,7 @@ The page puts it in a titled section (with its freshness badge); this is what go
 
 Each headline shows its time (browser local), sentiment as an icon and a word (never colour
 alone), source, text, and its symbols as small buttons. The list itself is not a live region:
-a page's state passes a short `announcement` (see `marketpulse.news_view.announcement`) that a
+a page's state passes a short `announcement` (see `marketpulse.display.news.announcement`) that a
 visually hidden polite region speaks; focus never moves. The list scrolls inside a capped
 height (`news_alerts.css`) and is itself focusable, so keyboard users can scroll it.
 
@@ -131,7 +131,7 @@ def news_feed(
     on_select_symbol: Callable[[rx.Var[str]], rx.event.EventSpec],
     announcement: rx.Var[str],
 ) -> rx.Component:
-    """The news widget over `items` (`marketpulse.news_view.NewsRow`s, newest first, already
+    """The news widget over `items` (`marketpulse.display.news.NewsRow`s, newest first, already
     filtered when `watchlist_only`); the switch sends its new value to `on_watchlist_only`, a
     symbol button sends its symbol to `on_select_symbol`."""
     return rx.el.div(

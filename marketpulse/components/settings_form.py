@@ -1,8 +1,8 @@
 """`settings_form(...)`: the preferences as radio groups and a switch, applied on change.
 
 A pure function of the current values and their change handlers (`Prefs`), so the page binds
-it to `SettingsState`. Each group has a visible legend; the choices come from
-`marketpulse.preferences`. Test hooks: `data-setting="<field>"` on each group.
+it to `PreferencesState`. Each group has a visible legend; the choices come from
+`marketpulse.display.preferences`. Test hooks: `data-setting="<field>"` on each group.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import dataclasses
 
 import reflex as rx
 
-from marketpulse.preferences import COLOR_SCHEMES, REDUCED_MOTION, THEMES
+from marketpulse.display.preferences import COLOR_SCHEMES, REDUCED_MOTION, THEMES
 
 
 @dataclasses.dataclass(frozen=True)

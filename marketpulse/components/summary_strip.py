@@ -1,6 +1,6 @@
 """`summary_strip(indices, advancers, decliners, unchanged)`: the header's market-at-a-glance strip.
 
-One compact row: each index (`marketpulse.summary_view.IndexTile`) with its value and its change
+One compact row: each index (`marketpulse.display.summary.IndexTile`) with its value and its change
 (▲/▼ and a sign beside the trend colour), then market breadth as "▲ 31 advancing · ▼ 22
 declining · 2 unchanged" over a small proportional bar. On a phone the row scrolls sideways
 (it is focusable then, so keyboards can scroll it too).

@@ -42,7 +42,7 @@ def watchlist(
     on_select: Handler,
     on_alert: Handler,
 ) -> rx.Component:
-    """The watchlist grid over `rows` (the page's `marketpulse.rows.QuoteRow`s)."""
+    """The watchlist grid over `rows` (the page's `marketpulse.display.quotes.QuoteRow`s)."""
     return LiveGrid.create(
         rows=rows,
         sort_key=sort.key,

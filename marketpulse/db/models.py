@@ -56,7 +56,7 @@ class WatchlistItem(SQLModel, table=True):
 
 
 class UserPreferences(SQLModel, table=True):
-    """A user's display preferences (`marketpulse.preferences` holds the choices)."""
+    """A user's display preferences (`marketpulse.display.preferences` holds the choices)."""
 
     __tablename__ = "preferences"
 

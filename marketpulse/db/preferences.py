@@ -1,11 +1,11 @@
-"""Persisted preferences: a user's row in `preferences`, read as `marketpulse.preferences`."""
+"""Persisted preferences: a user's row in `preferences`, as `display.preferences.Preferences`."""
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
 from marketpulse.db.models import UserPreferences
-from marketpulse.preferences import FIELDS, Preferences
+from marketpulse.display.preferences import FIELDS, Preferences
 
 
 def load_preferences(session: Session, user_id: int) -> Preferences:

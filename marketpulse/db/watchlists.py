@@ -1,6 +1,6 @@
 """Persisted watchlists: a user's symbols in order; add, remove, move and replace them.
 
-The rules (syntax, duplicates, size limit) are `marketpulse.watchlist_rules`'; here they are
+The rules (syntax, duplicates, size limit) are `marketpulse.watchlist.rules`'; here they are
 applied to the stored list. Each change returns the whole list as stored afterwards, so a state
 that was stale (another tab changed the list meanwhile) catches up with every change it makes.
 The unique (user, symbol) constraint keeps two racing adds from storing a symbol twice.
@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from marketpulse.db.models import WatchlistItem
-from marketpulse.watchlist_rules import (
+from marketpulse.watchlist.rules import (
     WatchlistError,
     deduplicated,
     moved,

@@ -24,11 +24,11 @@ from collections.abc import Sequence
 
 from marketpulse.feed.backoff import Backoff
 from marketpulse.feed.context import FeedContext
+from marketpulse.feed.duties import LiveSession
 from marketpulse.feed.errors import FeedConnectError, FeedError, FeedNotConnectedError
 from marketpulse.feed.events import LinkStateChanged
 from marketpulse.feed.messages import AUTH_REFUSAL_CODES, parse_batch
 from marketpulse.feed.polling import SnapshotPoller
-from marketpulse.feed.session import LiveSession
 from marketpulse.feed.status import ConnectionStatus, LinkState, LinkStateMachine
 from marketpulse.feed.transport import FeedSocket
 from realtime_server.protocol import MAX_CHANNELS_PER_REQUEST, Batch, DisconnectCode, PingAck

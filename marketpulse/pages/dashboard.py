@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from marketpulse.charting import DEFAULT_MAX_POINTS, INTERVALS
+from marketpulse.catalog import KNOWN_SYMBOLS
 from marketpulse.components import (
     TableSort,
     add_symbol_form,
@@ -24,6 +24,7 @@ from marketpulse.components import (
     watchlist_manager,
     widget_panel,
 )
+from marketpulse.display.chart import DEFAULT_MAX_POINTS, INTERVALS
 from marketpulse.pages.layout import TITLE, page_frame
 from marketpulse.state import (
     AlertsState,
@@ -35,11 +36,10 @@ from marketpulse.state import (
     LayoutState,
     MarketState,
     NewsState,
+    PreferencesState,
     QuotesState,
-    SettingsState,
     WatchlistState,
 )
-from marketpulse.symbols import KNOWN_SYMBOLS
 
 DESCRIPTION = "Live market prices, charts and headlines, streamed to your browser."
 LINK = ConnectionState.status
@@ -93,8 +93,8 @@ def _chart() -> rx.Component:
             ChartState.mode,
             ChartState.paused,
             ChartState.go_live,
-            SettingsState.theme,
-            SettingsState.color_scheme,
+            PreferencesState.theme,
+            PreferencesState.color_scheme,
             DEFAULT_MAX_POINTS,
             ChartState.label,
         ),

@@ -26,7 +26,7 @@ from marketpulse.state import (
     AuthState,
     ConnectionState,
     MarketState,
-    SettingsState,
+    PreferencesState,
     app_link,
 )
 
@@ -119,6 +119,6 @@ def page_frame(*children: rx.Component, show_feed: bool = False) -> rx.Component
             aria_atomic="true",
             data_testid="price-announcer",
         ),
-        theme_sync(SettingsState.theme, rx.State.is_hydrated),
-        class_name=SettingsState.page_class,
+        theme_sync(PreferencesState.theme, rx.State.is_hydrated),
+        class_name=PreferencesState.page_class,
     )

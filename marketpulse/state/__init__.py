@@ -4,7 +4,7 @@ Hot: `QuotesState` (the visible watchlist rows, several times a second) and `Fre
 (when each widget's data last arrived). Warm: `ChartState` (a small tail per flush),
 `MarketState` (summary and movers, twice a second). Cold: `NewsState`, `AlertsState`,
 `ConnectionState` (the feed link and the user's live-update controls), `WatchlistState`,
-`SettingsState`, `LayoutState` (collapsed widgets), `AuthState`, `AnnouncerState`. `FeedState`
+`PreferencesState`, `LayoutState` (collapsed widgets), `AuthState`, `AnnouncerState`. `FeedState`
 owns the tab's one feed task, which writes all of the above in short locks.
 """
 
@@ -18,8 +18,8 @@ from marketpulse.state.freshness import FreshnessState
 from marketpulse.state.layout import LayoutState
 from marketpulse.state.market import MarketState
 from marketpulse.state.news import NewsState
+from marketpulse.state.preferences import PreferencesState
 from marketpulse.state.quotes import QuotesState
-from marketpulse.state.settings import SettingsState
 from marketpulse.state.watchlist import WatchlistState
 
 __all__ = [
@@ -33,8 +33,8 @@ __all__ = [
     "LayoutState",
     "MarketState",
     "NewsState",
+    "PreferencesState",
     "QuotesState",
-    "SettingsState",
     "WatchlistState",
     "app_link",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from marketpulse.alerts_view import (
+from marketpulse.display.alerts import (
     AlertFormError,
     AlertRuleRow,
     FiredAlertRow,
@@ -20,7 +20,7 @@ from marketpulse.alerts_view import (
     parse_alert_form,
     rule_row,
 )
-from marketpulse.rows import PLACEHOLDER
+from marketpulse.display.quotes import PLACEHOLDER
 from marketpulse.state.auth import AuthState
 from marketpulse.state.quotes import QuotesState
 from marketpulse.streaming.alert_jobs import AlertOutcome, AlertRequest

@@ -29,14 +29,14 @@ from marketpulse.auth.rules import (
     normalize_username,
 )
 from marketpulse.auth.throttle import ADDRESS_THROTTLE, USERNAME_THROTTLE
+from marketpulse.catalog import default_symbols
+from marketpulse.config import get_config
 from marketpulse.db import users, watchlists
 from marketpulse.db.preferences import load_preferences
 from marketpulse.db.users import Account
-from marketpulse.preferences import Preferences
-from marketpulse.settings import get_settings
-from marketpulse.state.settings import SettingsState
+from marketpulse.display.preferences import Preferences
+from marketpulse.state.preferences import PreferencesState
 from marketpulse.state.watchlist import WatchlistState
-from marketpulse.symbols import default_symbols
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class AuthState(rx.State):
     """Cold state: changes when the tab logs in or out."""
 
     session_token: str = rx.Cookie(
-        "", name=SESSION_COOKIE, max_age=get_settings().session_ttl_s, same_site="strict"
+        "", name=SESSION_COOKIE, max_age=get_config().session_ttl_s, same_site="strict"
     )
     username: str = ""
     busy: bool = False
@@ -155,7 +155,7 @@ class AuthState(rx.State):
             password_hash = await hash_password_async(password)
             with rx.session() as db:
                 account = users.create_user(db, username, password_hash)
-                limit = get_settings().watchlist_max_symbols
+                limit = get_config().watchlist_max_symbols
                 watchlists.replace_symbols(db, account.id, default_symbols(), limit)
             await self._start_session(account)
         except CredentialError as error:
@@ -188,7 +188,7 @@ class AuthState(rx.State):
 
     async def _start_session(self, account: Account) -> None:
         with rx.session() as db:
-            token = users.start_session(db, account.id, get_settings().session_ttl_s)
+            token = users.start_session(db, account.id, get_config().session_ttl_s)
         self.session_token = token
         self._resolved_token = token
         await self._become(account)
@@ -216,8 +216,8 @@ class AuthState(rx.State):
         self._epoch += 1
         watchlist = await self.get_state(WatchlistState)
         watchlist._load(self._user_id, symbols)
-        settings = await self.get_state(SettingsState)
-        settings._load(self._user_id, preferences)
+        preferences = await self.get_state(PreferencesState)
+        preferences._load(self._user_id, preferences)
 
     # -- the feed task's view (called inside its lock; not events) ------------------------------
 

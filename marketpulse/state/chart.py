@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from marketpulse.charting import CHART_MODES, DEFAULT_INTERVAL, INTERVALS
-from marketpulse.rows import PLACEHOLDER, format_price
+from marketpulse.catalog import company_name, default_symbols, is_known
+from marketpulse.display.chart import CHART_MODES, DEFAULT_INTERVAL, INTERVALS
+from marketpulse.display.quotes import PLACEHOLDER, format_price
 from marketpulse.streaming.desk import ChartDelta
-from marketpulse.symbols import company_name, default_symbols, is_known
 
 
 class ChartState(rx.State):

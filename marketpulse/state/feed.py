@@ -30,8 +30,8 @@ from collections.abc import AsyncIterator
 
 import reflex as rx
 
+from marketpulse.config import get_config
 from marketpulse.feed import Coalesced, FeedClient, LinkState, coalesce
-from marketpulse.settings import get_settings
 from marketpulse.state.alerts import AlertsState
 from marketpulse.state.announcer import AnnouncerState
 from marketpulse.state.auth import AuthState
@@ -41,8 +41,8 @@ from marketpulse.state.freshness import FreshnessState
 from marketpulse.state.layout import LayoutState
 from marketpulse.state.market import MarketState
 from marketpulse.state.news import NewsState
+from marketpulse.state.preferences import PreferencesState
 from marketpulse.state.quotes import QuotesState
-from marketpulse.state.settings import SettingsState
 from marketpulse.state.watchlist import WatchlistState, drop_stored_symbols
 from marketpulse.streaming import FeedPlan, FeedSession
 from marketpulse.streaming.alert_jobs import AlertJobs, AlertOutcome, AlertRequest
@@ -126,14 +126,14 @@ class FeedState(rx.State):
     @rx.event(background=True)
     async def stream_feed(self, lease: str) -> AsyncIterator[rx.event.EventSpec]:
         """Stream the tab's channels from the feed server into its states until cancelled."""
-        settings = get_settings()
+        config = get_config()
         session = FeedSession(
             lambda: FeedClient(
-                socketio_path=settings.feed_socketio_path,
-                request_timeout=settings.feed_request_timeout_s,
+                socketio_path=config.feed_socketio_path,
+                request_timeout=config.feed_request_timeout_s,
             ),
-            settings.feed_url_list(),
-            failover_after_s=settings.feed_failover_after_s,
+            config.feed_url_list(),
+            failover_after_s=config.feed_failover_after_s,
         )
         desk = Desk()
         jobs = AlertJobs()
@@ -190,7 +190,7 @@ class FeedState(rx.State):
         """What the tab wants from the feed, and what it shows."""
         auth = await self.get_state(AuthState)
         watchlist = await self.get_state(WatchlistState)
-        preferences = await self.get_state(SettingsState)
+        preferences = await self.get_state(PreferencesState)
         chart = await self.get_state(ChartState)
         layout = await self.get_state(LayoutState)
         connection = await self.get_state(ConnectionState)

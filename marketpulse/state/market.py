@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from marketpulse.summary_view import IndexTile, MoverRow, summary_view
-from marketpulse.symbols import company_name
+from marketpulse.catalog import company_name
+from marketpulse.display.summary import IndexTile, MoverRow, summary_view
 from realtime_server.protocol import Summary
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from marketpulse.news_view import NewsRow, announcement, touching
+from marketpulse.display.news import NewsRow, announcement, touching
 from marketpulse.state.watchlist import WatchlistState
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from marketpulse.rows import QuoteRow, initial_rows
-from marketpulse.settings import get_settings
-from marketpulse.symbols import company_name, default_symbols
-from marketpulse.watchlist_book import WatchlistBook
-from marketpulse.watchlist_view import SortError, TableView, page_count
+from marketpulse.catalog import company_name, default_symbols
+from marketpulse.config import get_config
+from marketpulse.display.quotes import QuoteRow, initial_rows
+from marketpulse.watchlist.book import WatchlistBook
+from marketpulse.watchlist.table import SortError, TableView, page_count
 from realtime_server.protocol import Quote
 
 
@@ -68,7 +68,7 @@ class QuotesState(rx.State):
             sort=self.sort_key,
             descending=self.descending,
             page=self.page,
-            page_size=get_settings().watchlist_page_size,
+            page_size=get_config().watchlist_page_size,
         )
 
     def _render(self, book: WatchlistBook | None = None) -> None:

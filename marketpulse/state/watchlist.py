@@ -14,10 +14,10 @@ from collections.abc import Callable
 import reflex as rx
 from sqlmodel import Session
 
+from marketpulse.catalog import default_symbols
+from marketpulse.config import get_config
 from marketpulse.db import watchlists
-from marketpulse.settings import get_settings
-from marketpulse.symbols import default_symbols
-from marketpulse.watchlist_rules import (
+from marketpulse.watchlist.rules import (
     WatchlistError,
     check_known,
     moved,
@@ -43,7 +43,7 @@ class WatchlistState(rx.State):
     @rx.event
     def add_symbol(self, form: dict[str, str]) -> rx.event.EventSpec | None:
         """Add the symbol typed in the form (validated; a toast says why when refused)."""
-        limit = get_settings().watchlist_max_symbols
+        limit = get_config().watchlist_max_symbols
         try:
             symbol = normalize_symbol(str(form.get("symbol", "")))
             check_known(symbol)

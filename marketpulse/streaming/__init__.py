@@ -7,6 +7,6 @@ summary of price moves.
 """
 
 from marketpulse.streaming.plan import FeedPlan, SyncResult
-from marketpulse.streaming.session import FeedSession
+from marketpulse.streaming.subscription import FeedSession
 
 __all__ = ["FeedPlan", "FeedSession", "SyncResult"]

@@ -18,9 +18,9 @@ import dataclasses
 from collections.abc import Iterable
 from typing import TypeVar
 
-from marketpulse.charting import ChartPoint, changed_points, merge_points, tail_points
+from marketpulse.display.chart import ChartPoint, changed_points, merge_points, tail_points
+from marketpulse.display.news import NewsRow, merge_news
 from marketpulse.feed import Coalesced
-from marketpulse.news_view import NewsRow, merge_news
 from realtime_server.protocol import (
     SUMMARY_CHANNEL,
     Bar,

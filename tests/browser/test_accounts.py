@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page
 
-from marketpulse.watchlist_defaults import DEFAULT_WATCHLIST
+from marketpulse.watchlist.defaults import DEFAULT_WATCHLIST
 from tests.browser.conftest import AppServer, wait_live
 from tests.browser.helpers import (
     add_symbol,

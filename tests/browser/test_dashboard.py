@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from marketpulse.watchlist_defaults import DEFAULT_WATCHLIST
+from marketpulse.watchlist.defaults import DEFAULT_WATCHLIST
 from tests.browser.conftest import (
     DESKTOP,
     INDICATOR,

@@ -1,10 +1,10 @@
-"""`marketpulse.alerts_view`: rule wording, display rows, the alert form's parser, history."""
+"""`marketpulse.display.alerts`: rule wording, display rows, the alert form's parser, history."""
 
 from __future__ import annotations
 
 import pytest
 
-from marketpulse.alerts_view import (
+from marketpulse.display.alerts import (
     MAX_NOTE,
     AlertDraft,
     AlertFormError,

@@ -12,7 +12,7 @@ from marketpulse.auth.rules import CredentialError
 from marketpulse.db import users
 from marketpulse.db.models import LoginSession
 from marketpulse.db.preferences import load_preferences, save_preferences
-from marketpulse.preferences import PreferenceError, Preferences
+from marketpulse.display.preferences import PreferenceError, Preferences
 
 HASH = "scrypt$n=2,r=1,p=1$c2FsdHNhbHQ=$" + "A" * 44
 

@@ -14,7 +14,7 @@ import pytest
 from marketpulse.feed import FeedNotConnectedError, FeedRequestError, LinkState, LinkStateChanged
 from marketpulse.streaming import FeedPlan, FeedSession
 from marketpulse.streaming.announce import biggest_move
-from marketpulse.streaming.session import UNAUTHORIZED_RETRY_S
+from marketpulse.streaming.subscription import UNAUTHORIZED_RETRY_S
 from realtime_server.protocol import Position, Quote, SubscribeAck, UnsubscribeAck
 
 

@@ -1,10 +1,10 @@
-"""`reshape_rows` (`marketpulse.rows`) and symbol names: the rows follow the watchlist's order."""
+"""`reshape_rows` (`display.quotes`) and symbol names: the rows follow the watchlist's order."""
 
 from __future__ import annotations
 
-from marketpulse.rows import QuoteRow, reshape_rows
-from marketpulse.symbols import KNOWN_SYMBOLS, company_name
-from marketpulse.watchlist_defaults import DEFAULT_WATCHLIST
+from marketpulse.catalog import KNOWN_SYMBOLS, company_name
+from marketpulse.display.quotes import QuoteRow, reshape_rows
+from marketpulse.watchlist.defaults import DEFAULT_WATCHLIST
 
 
 def test_existing_rows_are_kept_as_copies_new_ones_are_placeholders() -> None:
@@ -31,16 +31,16 @@ def test_the_known_universe_names_every_default_symbol() -> None:
 
 
 def test_a_configured_default_watchlist_keeps_well_formed_symbols_in_order(monkeypatch) -> None:
-    from marketpulse.settings import get_settings
-    from marketpulse.symbols import default_symbols
+    from marketpulse.catalog import default_symbols
+    from marketpulse.config import get_config
 
     monkeypatch.setenv("MARKETPULSE_DEFAULT_WATCHLIST", '["nflx", "S042", "no way", "KO", "NFLX"]')
-    get_settings.cache_clear()
+    get_config.cache_clear()
     try:
         assert default_symbols() == ["NFLX", "S042", "KO"]
         monkeypatch.setenv("MARKETPULSE_DEFAULT_WATCHLIST", '["a b", "1X"]')
-        get_settings.cache_clear()
+        get_config.cache_clear()
         assert default_symbols() == list(DEFAULT_WATCHLIST), "nothing usable: the built-in list"
     finally:
         monkeypatch.delenv("MARKETPULSE_DEFAULT_WATCHLIST")
-        get_settings.cache_clear()
+        get_config.cache_clear()

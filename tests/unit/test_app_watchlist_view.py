@@ -1,11 +1,11 @@
-"""Sorting and paging of the watchlist table (`marketpulse.watchlist_view`)."""
+"""Sorting and paging of the watchlist table (`marketpulse.watchlist.table`)."""
 
 from __future__ import annotations
 
 import pytest
 
-from marketpulse.rows import QuoteRow
-from marketpulse.watchlist_view import (
+from marketpulse.display.quotes import QuoteRow
+from marketpulse.watchlist.table import (
     PAGE_SIZE,
     SortError,
     TableView,

@@ -10,7 +10,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from marketpulse.db import watchlists
 from marketpulse.db.users import create_user
-from marketpulse.watchlist_rules import WatchlistError, check_known, moved, normalize_symbol
+from marketpulse.watchlist.rules import WatchlistError, check_known, moved, normalize_symbol
 
 
 @pytest.fixture

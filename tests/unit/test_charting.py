@@ -1,4 +1,4 @@
-"""Chart data shaping (`marketpulse.charting`) and the live chart's palette contrast."""
+"""Chart data shaping (`marketpulse.display.chart`) and the live chart's palette contrast."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marketpulse.charting import (
+from marketpulse.display.chart import (
     CHART_MODES,
     DEFAULT_INTERVAL,
     DEFAULT_MAX_POINTS,

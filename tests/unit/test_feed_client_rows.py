@@ -1,4 +1,4 @@
-"""What feed quotes become in the watchlist (`marketpulse.rows`): formats, trend, flash limit."""
+"""What feed quotes become in the watchlist (`display.quotes`): formats, trend, flash limit."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from marketpulse.rows import (
+from marketpulse.display.quotes import (
     FLASH_MIN_INTERVAL_MS,
     QuoteRow,
     apply_quote,

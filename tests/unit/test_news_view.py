@@ -1,8 +1,8 @@
-"""`marketpulse.news_view`: merging, filtering and announcing headlines for the news widget."""
+"""`marketpulse.display.news`: merging, filtering and announcing headlines for the news widget."""
 
 from __future__ import annotations
 
-from marketpulse.news_view import (
+from marketpulse.display.news import (
     MAX_SPOKEN_HEADLINE,
     REPEAT_MARK,
     NewsRow,

@@ -1,8 +1,9 @@
-"""`summary_view` (`marketpulse.summary_view`): a feed summary in the strings the header shows."""
+"""`summary_view` (`display.summary`): a feed summary in the strings the header shows."""
 
 from __future__ import annotations
 
-from marketpulse.summary_view import (
+from marketpulse.catalog import company_name
+from marketpulse.display.summary import (
     IndexTile,
     MoverRow,
     SummaryView,
@@ -10,7 +11,6 @@ from marketpulse.summary_view import (
     mover_row,
     summary_view,
 )
-from marketpulse.symbols import company_name
 from realtime_server.protocol import IndexLevel, Mover, Summary
 
 MINUS = "\N{MINUS SIGN}"

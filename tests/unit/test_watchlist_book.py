@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pickle
 
-from marketpulse.rows import PLACEHOLDER
-from marketpulse.watchlist_book import WatchlistBook
-from marketpulse.watchlist_view import TableView
+from marketpulse.display.quotes import PLACEHOLDER
+from marketpulse.watchlist.book import WatchlistBook
+from marketpulse.watchlist.table import TableView
 from tests.unit.test_feed_client_events import quote
 
 

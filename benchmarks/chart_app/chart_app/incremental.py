@@ -19,8 +19,8 @@ import reflex as rx
 from chart_app.bars import SYMBOL, BarStream
 from chart_app.cadence import UPDATE_S, Cadence
 from marketpulse.components.live_chart import live_chart
+from marketpulse.display.quotes import PLACEHOLDER, format_price
 from marketpulse.feed.events import Coalesced
-from marketpulse.rows import PLACEHOLDER, format_price
 from marketpulse.streaming.desk import ChartDelta, Desk
 from realtime_server.protocol import bars_channel
 

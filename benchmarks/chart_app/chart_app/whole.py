@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from chart_app.bars import BarStream
 from chart_app.cadence import UPDATE_S, Cadence
-from marketpulse.charting import ChartPoint, merge_points
+from marketpulse.display.chart import ChartPoint, merge_points
 
 
 def figure_of(points: list[ChartPoint]) -> go.Figure:

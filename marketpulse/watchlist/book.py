@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from marketpulse.rows import PLACEHOLDER, QuoteRow, apply_quotes, reshape_rows
-from marketpulse.watchlist_view import TableView, visible_rows
+from marketpulse.display.quotes import PLACEHOLDER, QuoteRow, apply_quotes, reshape_rows
+from marketpulse.watchlist.table import TableView, visible_rows
 from realtime_server.protocol import Quote
 
 

@@ -11,7 +11,7 @@ from realtime_server.security import ScopeSet, TokenBucket
 
 
 @dataclass(slots=True, eq=False)
-class Session:
+class Peer:
     """State the transport keeps per connection (the hub keeps the subscriptions)."""
 
     sid: str

@@ -1,7 +1,7 @@
 """The default watchlist: which symbols the dashboard shows, in order, and their company names.
 
 The feed server's subscribe ack carries no names yet, so the app keeps this small static map.
-`marketpulse.symbols.default_symbols` is the list in use (`MARKETPULSE_DEFAULT_WATCHLIST` may
+`marketpulse.catalog.default_symbols` is the list in use (`MARKETPULSE_DEFAULT_WATCHLIST` may
 replace this one).
 """
 

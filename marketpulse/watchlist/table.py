@@ -12,7 +12,7 @@ import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 
-from marketpulse.rows import QuoteRow
+from marketpulse.display.quotes import QuoteRow
 from realtime_server.protocol import Quote
 
 PAGE_SIZE = 25

@@ -133,7 +133,7 @@ def fired_row(alert: FiredAlert) -> FiredAlertRow:
 
 
 def _copy_fired(row: FiredAlertRow) -> FiredAlertRow:
-    # Field by field: `row` may be a state change-tracking proxy (see `marketpulse.rows`).
+    # Field by field: `row` may be a state change-tracking proxy (see `marketpulse.display.quotes`).
     return FiredAlertRow(
         id=row.id,
         rule_id=row.rule_id,

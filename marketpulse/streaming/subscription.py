@@ -40,8 +40,8 @@ from marketpulse.feed import (
     FeedRequestError,
     LinkState,
 )
-from marketpulse.streaming.link import CLOSE_TIMEOUT_S, FeedLink, refusal_message
 from marketpulse.streaming.plan import FeedPlan, SyncResult
+from marketpulse.streaming.refusals import CLOSE_TIMEOUT_S, FeedLink, refusal_message
 from realtime_server.protocol import ChannelKind, ErrorCode, Quote, SubscribeAck, parse_channel
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""`SettingsState`: the user's display preferences, applied at once and saved when logged in.
+"""`PreferencesState`: the user's display preferences, applied at once and saved when logged in.
 
 Colour scheme and reduced motion become classes on the page root (`page_class`), the theme is
 applied by `components.theme_sync`, the update rate is read by the tab's feed task (which asks
@@ -15,12 +15,12 @@ import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
 from marketpulse.db.preferences import save_preferences
-from marketpulse.preferences import PreferenceError, Preferences, default_update_rate_ms
+from marketpulse.display.preferences import PreferenceError, Preferences, default_update_rate_ms
 
 logger = logging.getLogger(__name__)
 
 
-class SettingsState(rx.State):
+class PreferencesState(rx.State):
     """Cold state: changes only when the user changes a preference or logs in or out."""
 
     color_scheme: str = "red-green"

@@ -1,9 +1,10 @@
 """The market summary's display values: a feed `Summary` turned into the strings the header shows.
 
 Pure Python (no Reflex), so the shaping is unit-tested on its own. It reuses the watchlist's
-formatters (`marketpulse.rows`): prices with thousands separators, changes with ▲/▼ and a plus or
-minus sign (U+2212), so colour is never the only cue, and compact volumes. `SummaryView()` with
-no arguments is the "no summary yet" value: no indices, zero breadth, empty mover lists.
+formatters (`marketpulse.display.quotes`): prices with thousands separators, changes with
+▲/▼ and a plus or minus sign (U+2212), so colour is never the only cue, and compact
+volumes. `SummaryView()` with no arguments is the "no summary yet" value: no indices, zero
+breadth, empty mover lists.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 
-from marketpulse.rows import (
+from marketpulse.display.quotes import (
     format_change,
     format_change_pct,
     format_price,

@@ -23,7 +23,7 @@ CONFIG_FILE_ENV = "MARKETPULSE_CONFIG_FILE"
 DEFAULT_CONFIG_FILE = "marketpulse.toml"
 
 
-class Settings(BaseSettings):
+class AppConfig(BaseSettings):
     """Everything the app reads from its environment."""
 
     model_config = SettingsConfigDict(env_prefix="MARKETPULSE_", extra="ignore")
@@ -89,6 +89,6 @@ class Settings(BaseSettings):
 
 
 @lru_cache(maxsize=1)
-def get_settings() -> Settings:
+def get_config() -> AppConfig:
     """The process-wide settings, read once."""
-    return Settings()
+    return AppConfig()

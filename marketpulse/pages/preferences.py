@@ -5,24 +5,24 @@ from __future__ import annotations
 import reflex as rx
 
 from marketpulse.components import Prefs, settings_form
+from marketpulse.display.preferences import update_rates_ms
 from marketpulse.pages.layout import TITLE, page_frame
-from marketpulse.preferences import update_rates_ms
-from marketpulse.state import AuthState, SettingsState
+from marketpulse.state import AuthState, PreferencesState
 
 
 def settings() -> rx.Component:
     """The whole page."""
     prefs = Prefs(
-        color_scheme=SettingsState.color_scheme,
-        reduced_motion=SettingsState.reduced_motion,
-        update_rate=SettingsState.update_rate_choice,
-        announcements=SettingsState.announcements,
-        theme=SettingsState.theme,
-        on_color_scheme=SettingsState.change_color_scheme,
-        on_reduced_motion=SettingsState.change_reduced_motion,
-        on_update_rate=SettingsState.change_update_rate,
-        on_announcements=SettingsState.change_announcements,
-        on_theme=SettingsState.change_theme,
+        color_scheme=PreferencesState.color_scheme,
+        reduced_motion=PreferencesState.reduced_motion,
+        update_rate=PreferencesState.update_rate_choice,
+        announcements=PreferencesState.announcements,
+        theme=PreferencesState.theme,
+        on_color_scheme=PreferencesState.change_color_scheme,
+        on_reduced_motion=PreferencesState.change_reduced_motion,
+        on_update_rate=PreferencesState.change_update_rate,
+        on_announcements=PreferencesState.change_announcements,
+        on_theme=PreferencesState.change_theme,
     )
     return page_frame(
         rx.flex(

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from marketpulse.settings import get_settings
-from marketpulse.watchlist_defaults import DEFAULT_WATCHLIST
+from marketpulse.config import get_config
+from marketpulse.watchlist.defaults import DEFAULT_WATCHLIST
 from realtime_server.protocol import SYMBOL_PATTERN
 
 KNOWN_SYMBOLS: MappingProxyType[str, str] = MappingProxyType(
@@ -93,7 +93,7 @@ def default_symbols() -> list[str]:
     Configured symbols need not be in `KNOWN_SYMBOLS`: a feed may trade another universe, and
     its subscribe ack is the final word (a symbol it refuses is dropped, with a toast).
     """
-    settings = get_settings()
-    configured = (symbol.strip().upper() for symbol in settings.default_watchlist)
+    config = get_config()
+    configured = (symbol.strip().upper() for symbol in config.default_watchlist)
     valid = list(dict.fromkeys(s for s in configured if SYMBOL_PATTERN.fullmatch(s)))
-    return valid[: settings.watchlist_max_symbols] or list(DEFAULT_WATCHLIST)
+    return valid[: config.watchlist_max_symbols] or list(DEFAULT_WATCHLIST)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from marketpulse.symbols import KNOWN_SYMBOLS
+from marketpulse.catalog import KNOWN_SYMBOLS
 from realtime_server.protocol import SYMBOL_PATTERN
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from marketpulse.settings import get_settings
+from marketpulse.config import get_config
 
 COLOR_SCHEMES: dict[str, str] = {"red-green": "Red / green", "blue-orange": "Blue / orange"}
 REDUCED_MOTION: dict[str, str] = {
@@ -29,11 +29,11 @@ class PreferenceError(ValueError):
 
 def update_rates_ms() -> list[int]:
     """The update rates offered, including the configured default."""
-    return sorted({*UPDATE_RATES_MS, get_settings().feed_throttle_ms})
+    return sorted({*UPDATE_RATES_MS, get_config().feed_throttle_ms})
 
 
 def default_update_rate_ms() -> int:
-    return get_settings().feed_throttle_ms
+    return get_config().feed_throttle_ms
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
