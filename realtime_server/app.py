@@ -70,7 +70,7 @@ class FeedService:
         instruments = self.source.instruments()
         self.log = ChannelLog(history_size=settings.history_size)
         self.hub = Hub(
-            ChannelCatalog(i.symbol for i in instruments),
+            ChannelCatalog((i.describe() for i in instruments), self.source.name),
             self.log,
             self,
             HubLimits(

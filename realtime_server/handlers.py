@@ -23,6 +23,7 @@ from realtime_server.protocol import (
     EVENT_ALERT_CREATE,
     EVENT_ALERT_DELETE,
     EVENT_ALERT_LIST,
+    EVENT_CATALOG,
     EVENT_MODIFY,
     EVENT_PING,
     EVENT_REFRESH,
@@ -33,6 +34,7 @@ from realtime_server.protocol import (
     AlertAckRequest,
     AlertCreateRequest,
     AlertDeleteRequest,
+    CatalogRequest,
     ErrorCode,
     ListSubscriptionsRequest,
     ModifyRequest,
@@ -73,6 +75,7 @@ class RequestHandlers:
             EVENT_UNSUBSCRIBE: self.unsubscribe,
             EVENT_MODIFY: self.modify,
             EVENT_SUBSCRIPTIONS: self.subscriptions,
+            EVENT_CATALOG: self.catalog,
             EVENT_PING: self.ping,
             EVENT_REFRESH: self.refresh,
             EVENT_ALERT_CREATE: self.alert_create,
@@ -116,6 +119,10 @@ class RequestHandlers:
 
     async def subscriptions(self, peer: Peer, payload: Any) -> dict[str, Any]:
         return self.hub.subscriptions(peer.sid, parse_request(ListSubscriptionsRequest, payload))
+
+    async def catalog(self, peer: Peer, payload: Any) -> dict[str, Any]:
+        request = parse_request(CatalogRequest, payload)
+        return {"ok": True, "id": request.id, **self.hub.catalog.describe()}
 
     async def ping(self, peer: Peer, payload: Any) -> dict[str, Any]:
         request = parse_request(PingRequest, payload)

@@ -1,4 +1,7 @@
-"""HTTP routes beside the socket: `/metrics` and `/api/snapshot` (the polling fallback).
+"""HTTP routes beside the socket: `/metrics`, `/api/catalog` and `/api/snapshot` (polling).
+
+`/api/catalog` answers what a `catalog` ack carries (`source`, `instruments`): public, like
+the instrument list of any market.
 
 `/api/snapshot?channels=price:AAPL,news` answers what a subscribe ack would carry for those
 channels (`snapshot`, `positions`), with the same credentials and scopes as the socket: a
@@ -75,4 +78,11 @@ def api_routes(
             }
         )
 
-    return [Route("/metrics", metrics_route), Route("/api/snapshot", snapshot_route)]
+    async def catalog_route(_: Request) -> Response:
+        return JSONResponse({"ok": True, **hub.catalog.describe()})
+
+    return [
+        Route("/metrics", metrics_route),
+        Route("/api/catalog", catalog_route),
+        Route("/api/snapshot", snapshot_route),
+    ]

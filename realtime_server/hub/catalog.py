@@ -1,18 +1,34 @@
-"""Which channels exist: parses names, expands patterns, checks symbols against the market."""
+"""What the feed trades: the instruments it describes, and which channel names are real."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from realtime_server.protocol import Channel, ErrorCode, RequestError, parse_channel
+from realtime_server.protocol import Channel, ErrorCode, Instrument, RequestError, parse_channel
 
 
 class ChannelCatalog:
-    """Knows the symbols traded here and so which channels are real."""
+    """Knows the instruments traded here, and so which channels exist.
 
-    def __init__(self, symbols: Iterable[str]) -> None:
-        self._symbols = tuple(symbols)
+    `describe` is the body of a `catalog` ack (and of `/api/catalog`): encoded once, since the
+    instruments do not change while the source runs.
+    """
+
+    def __init__(self, instruments: Iterable[Instrument], source: str) -> None:
+        self.instruments = tuple(instruments)
+        self.source = source
+        self._symbols = tuple(item.symbol for item in self.instruments)
         self._known = frozenset(self._symbols)
+        self._described = [item.model_dump(mode="json") for item in self.instruments]
+
+    @property
+    def symbols(self) -> Sequence[str]:
+        return self._symbols
+
+    def describe(self) -> dict[str, Any]:
+        """`{source, instruments}`: what a client may offer its user."""
+        return {"source": self.source, "instruments": self._described}
 
     def resolve(self, name: str) -> list[Channel]:
         """The concrete channels a name or pattern stands for.

@@ -7,7 +7,7 @@ contract for clients in other languages, with JSON Schemas generated from these 
 
 Client → server events, each sent with an acknowledgement callback:
 
-    subscribe, unsubscribe, modify, subscriptions, ping, refresh,
+    subscribe, unsubscribe, modify, subscriptions, catalog, ping, refresh,
     alert_create, alert_list, alert_delete, alert_ack
 
 Server → client events: `batch` (updates), `goodbye` (the server is closing the connection).
@@ -18,6 +18,7 @@ from realtime_server.protocol.acks import (
     AlertDeleteAck,
     AlertListAck,
     AlertRuleAck,
+    CatalogAck,
     Error,
     ErrorAck,
     ModifyAck,
@@ -51,6 +52,7 @@ from realtime_server.protocol.messages import (
     FiredAlert,
     Goodbye,
     IndexLevel,
+    Instrument,
     Mover,
     NewsItem,
     Position,
@@ -68,6 +70,7 @@ from realtime_server.protocol.requests import (
     AlertCreateRequest,
     AlertDeleteRequest,
     AlertListRequest,
+    CatalogRequest,
     ListSubscriptionsRequest,
     ModifyRequest,
     PingRequest,
@@ -87,6 +90,7 @@ EVENT_SUBSCRIBE = "subscribe"
 EVENT_UNSUBSCRIBE = "unsubscribe"
 EVENT_MODIFY = "modify"
 EVENT_SUBSCRIPTIONS = "subscriptions"
+EVENT_CATALOG = "catalog"
 EVENT_PING = "ping"
 EVENT_REFRESH = "refresh"
 EVENT_ALERT_CREATE = "alert_create"
@@ -101,6 +105,7 @@ REQUEST_MODELS: dict[str, type[Request]] = {
     EVENT_UNSUBSCRIBE: UnsubscribeRequest,
     EVENT_MODIFY: ModifyRequest,
     EVENT_SUBSCRIPTIONS: ListSubscriptionsRequest,
+    EVENT_CATALOG: CatalogRequest,
     EVENT_PING: PingRequest,
     EVENT_REFRESH: RefreshRequest,
     EVENT_ALERT_CREATE: AlertCreateRequest,
@@ -118,6 +123,7 @@ __all__ = [
     "EVENT_ALERT_DELETE",
     "EVENT_ALERT_LIST",
     "EVENT_BATCH",
+    "EVENT_CATALOG",
     "EVENT_GOODBYE",
     "EVENT_MODIFY",
     "EVENT_PING",
@@ -147,6 +153,8 @@ __all__ = [
     "AlertRuleAck",
     "Bar",
     "Batch",
+    "CatalogAck",
+    "CatalogRequest",
     "Channel",
     "ChannelData",
     "ChannelKind",
@@ -157,6 +165,7 @@ __all__ = [
     "FiredAlert",
     "Goodbye",
     "IndexLevel",
+    "Instrument",
     "ListSubscriptionsRequest",
     "ModifyAck",
     "ModifyRequest",

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from realtime_server.protocol.errors import ErrorCode
-from realtime_server.protocol.messages import AlertRule, ChannelData, Position, Update
+from realtime_server.protocol.messages import AlertRule, ChannelData, Instrument, Position, Update
 
 
 class Error(BaseModel):
@@ -61,6 +61,13 @@ class ModifyAck(_Ack):
 class SubscriptionsAck(_Ack):
     channels: list[str]
     throttle_ms: int
+
+
+class CatalogAck(_Ack):
+    source: str
+    """The market data source behind the feed (`simulator`, ...)."""
+    instruments: list[Instrument]
+    """Every symbol the feed trades, in its stable display order."""
 
 
 class PingAck(_Ack):

@@ -35,6 +35,20 @@ class Quote(_Data):
     """Source timestamp of the trade behind this quote, ms since the epoch."""
 
 
+class Instrument(_Data):
+    """One symbol the feed trades, as its catalog describes it (the `catalog` request)."""
+
+    symbol: str
+    name: str
+    """The company or product name, as a user reads it ("Apple Inc.")."""
+    sector: str
+    asset_class: str = "equity"
+    currency: str = "USD"
+    """ISO 4217 code of the prices."""
+    price_decimals: int = 2
+    """Decimal places prices are quoted with (2: cents)."""
+
+
 class Bar(_Data):
     """One OHLCV bar (`bars:<interval>:<SYM>`). Updates of a forming bar share `start`."""
 

@@ -66,6 +66,10 @@ class ListSubscriptionsRequest(Request):
     pass
 
 
+class CatalogRequest(Request):
+    """Ask what the feed trades: every instrument, with its name and quoting conventions."""
+
+
 MAX_SAFE_INTEGER = 2**53 - 1
 """The largest integer a JavaScript client represents exactly."""
 

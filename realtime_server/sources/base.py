@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from realtime_server import protocol
+
 
 @dataclass(frozen=True, slots=True)
 class Instrument:
@@ -19,6 +21,10 @@ class Instrument:
     name: str
     sector: str
     prev_close: float
+
+    def describe(self) -> protocol.Instrument:
+        """The catalog entry clients see for this symbol."""
+        return protocol.Instrument(symbol=self.symbol, name=self.name, sector=self.sector)
 
 
 @dataclass(frozen=True, slots=True)

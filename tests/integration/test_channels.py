@@ -18,6 +18,7 @@ import pytest
 from realtime_server.protocol import (
     Bar,
     Batch,
+    CatalogAck,
     ErrorAck,
     ModifyAck,
     NewsItem,
@@ -82,6 +83,30 @@ async def test_price_pattern_expands_to_every_symbol_in_the_ack(connect) -> None
 
     listed = SubscriptionsAck.model_validate(await client.request("subscriptions", {"id": "l"}))
     assert sorted(listed.channels) == sorted(PRICE_CHANNELS)
+
+
+async def test_the_catalog_lists_what_the_feed_trades_to_guests_and_over_http(
+    connect, feed_server: FeedServerProcess
+) -> None:
+    client = await connect()
+    ack = CatalogAck.model_validate(await client.request("catalog", {"id": "c"}))
+    assert ack.id == "c" and ack.source == "simulator"
+    assert [i.symbol for i in ack.instruments] == SYMBOLS  # the server's display order
+    by_symbol = {i.symbol: i for i in ack.instruments}
+    assert by_symbol["AAPL"].name == "Apple Inc." and by_symbol["AAPL"].sector == "Technology"
+    assert all(i.currency == "USD" and i.price_decimals == 2 for i in ack.instruments)
+    # exactly what a subscription accepts
+    expanded = SubscribeAck.model_validate(
+        await client.request("subscribe", {"id": "s", "channels": ["price:*"]})
+    )
+    assert sorted(expanded.channels) == sorted(f"price:{i.symbol}" for i in ack.instruments)
+
+    async with httpx.AsyncClient(timeout=5) as http:
+        response = await http.get(f"{feed_server.url}/api/catalog")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is True and body["source"] == "simulator"
+    assert body["instruments"] == [i.model_dump(mode="json") for i in ack.instruments]
 
 
 async def test_conflation_paces_flushes_and_always_ends_on_the_latest_value(

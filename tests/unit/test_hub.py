@@ -14,6 +14,7 @@ from realtime_server.hub.hub import Hub, HubLimits
 from realtime_server.protocol import (
     Channel,
     ErrorCode,
+    Instrument,
     ModifyRequest,
     Position,
     RequestError,
@@ -54,9 +55,18 @@ class Inbox:
         return [(u["channel"], u["seq"]) for b in self.batches for u in b["updates"]]
 
 
+def instruments(*symbols: str) -> list[Instrument]:
+    return [Instrument(symbol=s, name=f"{s} Inc.", sector="Technology") for s in symbols]
+
+
 def make_hub(**limits: int) -> Hub:
     log = ChannelLog(epoch="e1", history_size=4)
-    return Hub(ChannelCatalog(["AAPL", "MSFT", "KO"]), log, Market(log), HubLimits(**limits))
+    return Hub(
+        ChannelCatalog(instruments("AAPL", "MSFT", "KO"), "test"),
+        log,
+        Market(log),
+        HubLimits(**limits),
+    )
 
 
 def sub(*channels: str, since: dict[str, Position] | None = None, throttle: int = 20) -> Any:
@@ -169,3 +179,13 @@ async def test_writer_stats_survive_disconnects() -> None:
     hub.disconnect("a")
     stats = hub.writer_stats()
     assert (stats.batches, stats.updates, stats.conflation_drops) == (1, 1, 1)
+
+
+def test_the_catalog_describes_every_instrument_in_order() -> None:
+    described = make_hub().catalog.describe()
+    assert described["source"] == "test"
+    assert [i["symbol"] for i in described["instruments"]] == ["AAPL", "MSFT", "KO"]
+    assert described["instruments"][0] == {
+        "symbol": "AAPL", "name": "AAPL Inc.", "sector": "Technology",
+        "asset_class": "equity", "currency": "USD", "price_decimals": 2,
+    }  # fmt: skip
