@@ -1,7 +1,8 @@
 """The app's database: SQLModel tables and the functions that read and write them.
 
-Every function takes an open `sqlmodel.Session` (the states pass `rx.session()`, tests a session
-on a temporary SQLite file) and commits its own change, so each is one unit of work. The schema
+Every function takes an open `sqlmodel.Session` (the states call them through `offload.run_db`,
+which opens one in a worker thread; tests pass a session on a temporary SQLite file) and commits
+its own change, so each is one unit of work. The schema
 is migrated with `reflex db` (the `alembic/` folder at the repository root).
 """
 

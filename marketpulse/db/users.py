@@ -56,6 +56,12 @@ def find_user(session: Session, username: str) -> User | None:
     return session.exec(select(User).where(User.username == name)).first()
 
 
+def find_credentials(session: Session, username: str) -> tuple[Account, str] | None:
+    """The account with this username and its stored password hash, if any (for a login)."""
+    user = find_user(session, username)
+    return (Account.of(user), user.password_hash) if user is not None else None
+
+
 def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
     """Replace a user's stored hash (after a login with outdated hash parameters)."""
     user = session.get(User, user_id)

@@ -6,6 +6,9 @@ every page's on_load). Identity changes push the user's watchlist and preference
 states and bump `_epoch`, which tells the tab's feed task to connect again with the new
 credentials. The feed JWT lives in backend-only vars and is minted (again) by `_feed_credentials`,
 which the feed task calls inside its short lock: signing is local CPU work, no I/O.
+
+Every database call goes through `run_db`, in a worker thread, never on the event loop that
+streams every tab's prices.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import AsyncIterator
 
 import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from marketpulse.auth.feed_tokens import FeedKeyError, get_issuer
 from marketpulse.auth.passwords import (
@@ -32,6 +36,7 @@ from marketpulse.auth.throttle import ADDRESS_THROTTLE, USERNAME_THROTTLE
 from marketpulse.catalog import default_symbols
 from marketpulse.config import get_config
 from marketpulse.db import users, watchlists
+from marketpulse.db.offload import run_db
 from marketpulse.db.preferences import load_preferences
 from marketpulse.db.users import Account
 from marketpulse.display.preferences import Preferences
@@ -76,8 +81,7 @@ class AuthState(rx.State):
             return
         token = self.session_token
         try:
-            with rx.session() as db:
-                user = users.user_for_session(db, token)
+            user = await run_db(users.user_for_session, token)
         except SQLAlchemyError:
             logger.exception("resolving a login session failed")
             yield rx.toast.error(SERVER_TROUBLE)
@@ -113,10 +117,8 @@ class AuthState(rx.State):
         self.busy = True
         yield
         try:
-            with rx.session() as db:
-                found = users.find_user(db, username)
-                stored = found.password_hash if found is not None else None
-                account = Account.of(found) if found is not None else None
+            found = await run_db(users.find_credentials, username)
+            account, stored = found if found is not None else (None, None)
             if account is None or not await verify_password_async(password, stored):
                 USERNAME_THROTTLE.failed([name_key])
                 ADDRESS_THROTTLE.failed([address_key])
@@ -125,8 +127,7 @@ class AuthState(rx.State):
             USERNAME_THROTTLE.succeeded(name_key)
             if stored is not None and needs_rehash(stored):
                 new_hash = await hash_password_async(password)
-                with rx.session() as db:
-                    users.set_password_hash(db, account.id, new_hash)
+                await run_db(users.set_password_hash, account.id, new_hash)
             await self._start_session(account)
         except SQLAlchemyError:
             logger.exception("log in failed")
@@ -153,10 +154,7 @@ class AuthState(rx.State):
         yield
         try:
             password_hash = await hash_password_async(password)
-            with rx.session() as db:
-                account = users.create_user(db, username, password_hash)
-                limit = get_config().watchlist_max_symbols
-                watchlists.replace_symbols(db, account.id, default_symbols(), limit)
+            account = await run_db(_create_account, username, password_hash)
             await self._start_session(account)
         except CredentialError as error:
             yield rx.toast.error(str(error))
@@ -175,8 +173,7 @@ class AuthState(rx.State):
         """End the session: this tab becomes a guest with the default watchlist."""
         token = self.session_token
         try:
-            with rx.session() as db:
-                users.end_session(db, token)
+            await run_db(users.end_session, token)
         except SQLAlchemyError:
             logger.exception("ending a login session failed")
         self.session_token = ""
@@ -187,16 +184,13 @@ class AuthState(rx.State):
     # -- identity ------------------------------------------------------------------------------
 
     async def _start_session(self, account: Account) -> None:
-        with rx.session() as db:
-            token = users.start_session(db, account.id, get_config().session_ttl_s)
+        token = await run_db(users.start_session, account.id, get_config().session_ttl_s)
         self.session_token = token
         self._resolved_token = token
         await self._become(account)
 
     async def _become(self, account: Account) -> None:
-        with rx.session() as db:
-            symbols = watchlists.load_symbols(db, account.id)
-            preferences = load_preferences(db, account.id)
+        symbols, preferences = await run_db(_load_profile, account.id)
         self.username = account.username
         self._user_id = account.id
         self._subject = account.subject
@@ -234,3 +228,17 @@ class AuthState(rx.State):
             minted = issuer.mint(self._subject, now)
             self._feed_token, self._feed_token_expires_at = minted.token, minted.expires_at
         return self._feed_token
+
+
+# -- units of work for `run_db` (each runs in a worker thread with its own session) -------------
+
+
+def _create_account(db: Session, username: str, password_hash: str) -> Account:
+    account = users.create_user(db, username, password_hash)
+    limit = get_config().watchlist_max_symbols
+    watchlists.replace_symbols(db, account.id, default_symbols(), limit)
+    return account
+
+
+def _load_profile(db: Session, user_id: int) -> tuple[list[str], Preferences]:
+    return watchlists.load_symbols(db, user_id), load_preferences(db, user_id)

@@ -3,7 +3,8 @@
 Colour scheme and reduced motion become classes on the page root (`page_class`), the theme is
 applied by `components.theme_sync`, the update rate is read by the tab's feed task (which asks
 the feed for it), and announcements switch the price announcer on. A guest's changes last for
-the tab; a user's are stored. `AuthState` loads them on login and resets them on logout.
+the tab; a user's are stored (in a worker thread, `run_db`). `AuthState` loads them on login
+and resets them on logout.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
+from marketpulse.db.offload import run_db
 from marketpulse.db.preferences import save_preferences
 from marketpulse.display.preferences import PreferenceError, Preferences, default_update_rate_ms
 
@@ -42,24 +44,24 @@ class PreferencesState(rx.State):
         return str(self.update_rate_ms)
 
     @rx.event
-    def change_color_scheme(self, value: str) -> rx.event.EventSpec | None:
-        return self._change("color_scheme", value)
+    async def change_color_scheme(self, value: str) -> rx.event.EventSpec | None:
+        return await self._change("color_scheme", value)
 
     @rx.event
-    def change_reduced_motion(self, value: str) -> rx.event.EventSpec | None:
-        return self._change("reduced_motion", value)
+    async def change_reduced_motion(self, value: str) -> rx.event.EventSpec | None:
+        return await self._change("reduced_motion", value)
 
     @rx.event
-    def change_update_rate(self, value: str) -> rx.event.EventSpec | None:
-        return self._change("update_rate_ms", value)
+    async def change_update_rate(self, value: str) -> rx.event.EventSpec | None:
+        return await self._change("update_rate_ms", value)
 
     @rx.event
-    def change_announcements(self, value: bool) -> rx.event.EventSpec | None:
-        return self._change("announcements", value)
+    async def change_announcements(self, value: bool) -> rx.event.EventSpec | None:
+        return await self._change("announcements", value)
 
     @rx.event
-    def change_theme(self, value: str) -> rx.event.EventSpec | None:
-        return self._change("theme", value)
+    async def change_theme(self, value: str) -> rx.event.EventSpec | None:
+        return await self._change("theme", value)
 
     # -- used by AuthState (not events) ----------------------------------------------------------
 
@@ -77,15 +79,14 @@ class PreferencesState(rx.State):
             theme=self.theme,
         )
 
-    def _change(self, field: str, value: Any) -> rx.event.EventSpec | None:
+    async def _change(self, field: str, value: Any) -> rx.event.EventSpec | None:
         try:
             updated = self._current().replace(field, value)
         except PreferenceError as error:
             return rx.toast.error(str(error))
         if self._user_id:
             try:
-                with rx.session() as db:
-                    save_preferences(db, self._user_id, updated)
+                await run_db(save_preferences, self._user_id, updated)
             except SQLAlchemyError:
                 logger.exception("saving the preferences of user %s failed", self._user_id)
                 return rx.toast.error("Your settings could not be saved; please try again.")

@@ -1,10 +1,10 @@
 """`WatchlistState`: the symbols this tab watches, in order, and the add/remove/move handlers.
 
-A logged-in user's list is read from and written to the database on every change (the returned
-list is the stored one, so another tab's changes are picked up); a guest's lives only in the
-tab, starting from the default watchlist. `AuthState` sets `_user_id` when the user changes.
-`_version` counts changes: the tab's feed task compares it inside its short lock and updates
-the rows and the subscription afterwards.
+A logged-in user's list is read from and written to the database on every change, in a worker
+thread (`run_db`); the returned list is the stored one, so another tab's changes are picked up.
+A guest's lives only in the tab, starting from the default watchlist. `AuthState` sets
+`_user_id` when the user changes. `_version` counts changes: the tab's feed task compares it
+inside its short lock and updates the rows and the subscription afterwards.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlmodel import Session
 from marketpulse.catalog import default_symbols
 from marketpulse.config import get_config
 from marketpulse.db import watchlists
+from marketpulse.db.offload import run_db
 from marketpulse.watchlist.rules import (
     WatchlistError,
     check_known,
@@ -41,14 +42,14 @@ class WatchlistState(rx.State):
     _version: int = 0
 
     @rx.event
-    def add_symbol(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    async def add_symbol(self, form: dict[str, str]) -> rx.event.EventSpec | None:
         """Add the symbol typed in the form (validated; a toast says why when refused)."""
         limit = get_config().watchlist_max_symbols
         try:
             symbol = normalize_symbol(str(form.get("symbol", "")))
             check_known(symbol)
-            self._change(
-                lambda db: watchlists.add_symbol(db, self._user_id, symbol, limit),
+            await self._change(
+                lambda db, user_id: watchlists.add_symbol(db, user_id, symbol, limit),
                 lambda current: with_symbol(current, symbol, limit),
             )
         except WatchlistError as error:
@@ -56,11 +57,11 @@ class WatchlistState(rx.State):
         return None
 
     @rx.event
-    def remove_symbol(self, symbol: str) -> rx.event.EventSpec | None:
+    async def remove_symbol(self, symbol: str) -> rx.event.EventSpec | None:
         """Take `symbol` off the watchlist."""
         try:
-            self._change(
-                lambda db: watchlists.remove_symbol(db, self._user_id, symbol),
+            await self._change(
+                lambda db, user_id: watchlists.remove_symbol(db, user_id, symbol),
                 lambda current: without_symbol(current, normalize_symbol(symbol)),
             )
         except WatchlistError as error:
@@ -68,14 +69,14 @@ class WatchlistState(rx.State):
         return None
 
     @rx.event
-    def move_symbol(self, symbol: str, offset: int) -> rx.event.EventSpec | None:
+    async def move_symbol(self, symbol: str, offset: int) -> rx.event.EventSpec | None:
         """Move `symbol` `offset` places (negative: towards the top)."""
         if symbol not in self.symbols:
             return rx.toast.error(f"{symbol} is not on your watchlist.")
         index = self.symbols.index(symbol) + int(offset)
         try:
-            self._change(
-                lambda db: watchlists.move_symbol(db, self._user_id, symbol, index),
+            await self._change(
+                lambda db, user_id: watchlists.move_symbol(db, user_id, symbol, index),
                 lambda current: moved(current, symbol, index),
             )
         except WatchlistError as error:
@@ -97,14 +98,14 @@ class WatchlistState(rx.State):
         self.symbols = list(symbols)
         self._version += 1
 
-    def _change(
+    async def _change(
         self,
-        stored: Callable[[Session], list[str]],
+        stored: Callable[[Session, int], list[str]],
         local: Callable[[list[str]], list[str]],
     ) -> None:
+        """A user's change is `stored(session, user_id)`, off the loop; a guest's is `local`."""
         if self._user_id:
-            with rx.session() as db:
-                self._set(stored(db))
+            self._set(await run_db(stored, self._user_id))
         else:
             self._set(local(list(self.symbols)))
 
