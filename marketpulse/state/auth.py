@@ -210,8 +210,8 @@ class AuthState(rx.State):
         self._epoch += 1
         watchlist = await self.get_state(WatchlistState)
         watchlist._load(self._user_id, symbols)
-        preferences = await self.get_state(PreferencesState)
-        preferences._load(self._user_id, preferences)
+        settings = await self.get_state(PreferencesState)
+        settings._load(self._user_id, preferences)
 
     # -- the feed task's view (called inside its lock; not events) ------------------------------
 
