@@ -57,6 +57,7 @@ APP = AppSource(
     inputs=(
         ROOT / "marketpulse" / "components" / "live_chart.py",
         ROOT / "marketpulse" / "components" / "live_chart.jsx",
+        *sorted((ROOT / "marketpulse" / "components").glob("*.js")),
     ),
     probe="/incremental",
 )

@@ -19,5 +19,8 @@ log "ruff check"
 log "ruff format --check"
 .venv/bin/ruff format --check .
 
+log "bun test"
+bun test ./tests/js
+
 log "pytest"
 exec .venv/bin/python -m pytest "$@"

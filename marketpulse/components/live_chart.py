@@ -2,10 +2,13 @@
 
 The React component (plotly.js underneath) draws `window` once per `revision` and then applies
 each `tail` in place, so a tick sends a few points instead of a whole figure; see
-`marketpulse.display.chart` for what a state sends when. The module is a shared asset: Reflex links
-it into the frontend's `public/external/` and `rx.asset(...).importable_path` is its import
-path. As a `NoSSRComponent` it is imported only in the browser, so
-plotly.js never runs during the server-side prerender. Its look needs `/chart.css`.
+`marketpulse.display.chart` for what a state sends when. The module and the plain JS modules it
+imports (`chart_*.js`, `plotly_adapter.js`, by relative paths) are shared assets: Reflex links
+each one named here into the same folder under the frontend's `public/external/` (one folder
+per calling Python module), so the relative imports resolve in the build, and
+`rx.asset(...).importable_path` of `live_chart.jsx` is the component's import path. As a
+`NoSSRComponent` it is imported only in the browser, so plotly.js never runs during the
+server-side prerender. Its look needs `/chart.css`.
 
 Props keep the JS names Reflex derives from the Python ones (`go_live` → `goLive`,
 `max_points` → `maxPoints`). DOM hooks (for tests): `data-testid="live-chart"` with
@@ -24,6 +27,20 @@ PLOTLY_PACKAGE = "plotly.js-dist-min@4.1.2"
 """The npm package the module imports, pinned (the registry's latest when this was written)."""
 
 _MODULE = rx.asset("live_chart.jsx", shared=True)
+_HELPERS = (
+    "chart_engine.js",
+    "chart_figure.js",
+    "chart_format.js",
+    "chart_hooks.js",
+    "chart_overlay.js",
+    "chart_palette.js",
+    "chart_points.js",
+    "chart_redraw.js",
+    "plotly_adapter.js",
+)
+"""The modules `live_chart.jsx` imports, directly or not; each must be linked beside it."""
+for _helper in _HELPERS:
+    rx.asset(_helper, shared=True)
 
 PointsVar = Var[list[ChartPoint]] | Var[list[dict[str, float]]]
 """A state var holding chart points (typed either way)."""

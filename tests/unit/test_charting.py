@@ -25,7 +25,7 @@ from realtime_server.protocol import BAR_INTERVALS, Bar
 
 T0 = 1_767_225_600_000  # 2026-01-01T00:00:00Z, a multiple of every interval
 MINUTE = 60_000
-CHART_JSX = Path(__file__).resolve().parents[2] / "marketpulse" / "components" / "live_chart.jsx"
+PALETTE_JS = Path(__file__).resolve().parents[2] / "marketpulse" / "components" / "chart_palette.js"
 
 
 def bar(i: int, close: float = 100.0, volume: int = 10, closed: bool = False) -> Bar:
@@ -177,7 +177,7 @@ def test_a_carried_point_trimmed_away_is_not_sent() -> None:
 
 
 def apply_tail(drawn: list[ChartPoint], tail: list[ChartPoint], max_points: int) -> None:
-    """What `live_chart.jsx` does with a tail: by t, replace or insert; trim the oldest."""
+    """What `chart_points.js` does with a tail: by t, replace or insert; trim the oldest."""
     for point in tail:
         ts = [p["t"] for p in drawn]
         if point["t"] in ts:
@@ -240,9 +240,9 @@ def _contrast(a: str, b: str) -> float:
 
 
 def _palettes() -> dict[str, dict]:
-    text = CHART_JSX.read_text(encoding="utf-8")
+    text = PALETTE_JS.read_text(encoding="utf-8")
     block = re.search(r"/\* palette-json \*/(.*?)/\* end-palette-json \*/", text, re.DOTALL)
-    assert block, "live_chart.jsx lost its palette-json markers"
+    assert block, "chart_palette.js lost its palette-json markers"
     return json.loads(block.group(1))
 
 
