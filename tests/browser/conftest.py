@@ -31,7 +31,6 @@ from tests.support.ports import free_port
 from tests.support.processes import ManagedProcess, http_ok, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
