@@ -1,15 +1,20 @@
-"""Accounts in the browser: register, log in and out; a user's watchlist and settings persist."""
+"""Accounts in the browser: register, log in and out (legacy hashes rehashed); what persists."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 from collections.abc import Callable
 
 from playwright.sync_api import Page
+from sqlmodel import Session, create_engine
 
+from marketpulse.db import users
 from marketpulse.watchlist.defaults import DEFAULT_WATCHLIST
-from tests.browser.conftest import AppServer, wait_live
+from tests.browser.conftest import AppFiles, AppServer, wait_live
 from tests.browser.helpers import (
+    PASSWORD,
     add_symbol,
     last_cell,
     log_in,
@@ -31,6 +36,29 @@ FLASH_ANIMATION_JS = """() => {
 
 def new_username() -> str:
     return f"user-{secrets.token_hex(4)}"
+
+
+def legacy_scrypt_hash(password: str) -> str:
+    """A hash as accounts made before Argon2id hold it (`marketpulse.auth.legacy_scrypt`)."""
+    salt = secrets.token_bytes(16)
+    key = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    encoded = [base64.b64encode(part).decode() for part in (salt, key)]
+    return "$".join(["scrypt", "n=16384,r=8,p=1", *encoded])
+
+
+def stored_hash(files: AppFiles, username: str, replacement: str | None = None) -> str:
+    """The user's password hash in the app's database (after storing `replacement`, if given)."""
+    engine = create_engine(files.db_url)
+    try:
+        with Session(engine) as db:
+            user = users.find_user(db, username)
+            assert user is not None and user.id is not None
+            if replacement is not None:
+                users.set_password_hash(db, user.id, replacement)
+                db.refresh(user)
+            return user.password_hash
+    finally:
+        engine.dispose()
 
 
 def test_watchlist_persists_for_its_user_and_guests_get_the_default(
@@ -60,6 +88,24 @@ def test_watchlist_persists_for_its_user_and_guests_get_the_default(
     wait_live(page)
     wait_symbols(page, [*DEFAULTS, "NFLX"])
     wait_price_live(page, "NFLX")
+
+
+def test_a_users_moves_and_removals_are_stored(
+    new_page: Callable[..., Page], app_server: AppServer
+) -> None:
+    page = new_page()
+    register(page, app_server.url, new_username())
+    first, second, last = DEFAULTS[0], DEFAULTS[1], DEFAULTS[-1]
+    page.click('[data-testid="manage-watchlist"]')
+    page.get_by_role("button", name=f"Move {second} up").click()
+    page.get_by_role("button", name=f"Remove {last}").click()
+    page.get_by_role("button", name="Done").click()
+    expected = [second, first, *DEFAULTS[2:-1]]
+    wait_symbols(page, expected)
+
+    page.reload()
+    wait_live(page)
+    wait_symbols(page, expected)
 
 
 def test_a_new_tab_of_the_same_browser_is_still_logged_in(
@@ -126,3 +172,23 @@ def test_settings_apply_at_once_and_follow_the_user(
     log_in(page, app_server.url, username)
     page.wait_for_selector(".mp-page.mp-scheme-blue-orange.mp-motion-on")
     page.wait_for_function("() => document.documentElement.classList.contains('light')")
+
+
+def test_a_legacy_scrypt_password_logs_in_and_is_rehashed_with_argon2id(
+    new_page: Callable[..., Page], app_server: AppServer, app_files: AppFiles
+) -> None:
+    page = new_page()
+    username = new_username()
+    register(page, app_server.url, username)
+    assert stored_hash(app_files, username).startswith("$argon2id$")
+    log_out(page)
+
+    legacy = stored_hash(app_files, username, legacy_scrypt_hash(PASSWORD))
+    assert legacy.startswith("scrypt$")
+    log_in(page, app_server.url, username)
+    rehashed = stored_hash(app_files, username)
+    assert rehashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+    log_out(page)
+    log_in(page, app_server.url, username)  # the new hash verifies
+    assert stored_hash(app_files, username) == rehashed  # and is current: not rehashed again
