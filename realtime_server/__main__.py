@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import socket
 
 import uvicorn
 
@@ -28,7 +29,7 @@ class FeedServer(uvicorn.Server):
         super().__init__(config)
         self.service = service
 
-    async def shutdown(self, sockets: list | None = None) -> None:  # type: ignore[type-arg]
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         grace = self.service.settings.shutdown_grace_s
         try:
             await asyncio.wait_for(self.service.drain(), timeout=grace or None)

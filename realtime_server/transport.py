@@ -83,7 +83,7 @@ def create_socket_server(settings: Settings) -> socketio.AsyncServer:
     )
 
 
-class FeedNamespace(socketio.AsyncNamespace):
+class FeedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]  # python-socketio is untyped (Any)
     """Dispatch of the `/feed` namespace."""
 
     def __init__(

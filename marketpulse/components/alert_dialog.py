@@ -15,12 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.event import EventSpec, EventType
+from reflex.vars.sequence import StringVar
 
 from marketpulse.components.scripts import client_script
 from marketpulse.display.alerts import MAX_NOTE
 from marketpulse.display.quotes import PLACEHOLDER
 
-Handler = Callable[[rx.Var[str]], rx.event.EventSpec]
+Handler = Callable[[rx.Var[str]], EventSpec]
 
 CONDITIONS: tuple[tuple[str, str], ...] = (
     ("above", "Rises to or above a price"),
@@ -29,7 +31,7 @@ CONDITIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _focus_alert_button(symbol: rx.Var[str]) -> rx.event.EventSpec:
+def _focus_alert_button(symbol: rx.Var[str]) -> EventSpec:
     selector = f'`[data-testid="alert-button"][data-alert-symbol="${{CSS.escape({symbol!s})}}"]`'
     return client_script(f"document.querySelector({selector})?.focus()", symbol)
 
@@ -51,7 +53,7 @@ def _condition_field() -> rx.Component:
     )
 
 
-def _threshold_field(last_price: rx.Var[str]) -> rx.Component:
+def _threshold_field(last_price: StringVar) -> rx.Component:
     # The label and hint follow the chosen condition through CSS (`:has` on the checked radio),
     # so the form stays uncontrolled and needs no round trip to the state.
     known = (last_price != "") & (last_price != PLACEHOLDER)
@@ -136,10 +138,10 @@ def _actions() -> rx.Component:
 
 def alert_dialog(
     open: rx.Var[bool],
-    symbol: rx.Var[str],
-    last_price: rx.Var[str],
-    on_open_change: rx.event.EventType[bool],
-    on_submit: rx.event.EventType[dict],
+    symbol: StringVar,
+    last_price: StringVar,
+    on_open_change: EventType[bool],
+    on_submit: EventType[dict],
     error: rx.Var[str] | None = None,
 ) -> rx.Component:
     """The create-alert dialog for `symbol`, open while `open`; Escape, Cancel and the overlay

@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.event import EventSpec
 from reflex.vars.object import ObjectVar
+from reflex.vars.sequence import ArrayVar
 
 from marketpulse.components.scripts import client_script
 from marketpulse.components.time_format import local_time
 
-Handler = Callable[[rx.Var[str]], rx.event.EventSpec]
+Handler = Callable[[rx.Var[str]], EventSpec]
 
 RULES_HEADING_ID = "mp-alert-rules-heading"
 FIRED_HEADING_ID = "mp-fired-alerts-heading"
@@ -33,15 +35,15 @@ def _delete_button(rule: ObjectVar, on_delete: Handler) -> rx.Component:
         "const next = li?.nextElementSibling ?? li?.previousElementSibling; "
         f"(next?.querySelector('button') ?? document.getElementById('{RULES_HEADING_ID}'))"
         "?.focus(); })()",
-        rule.id,
+        rule.id,  # type: ignore[arg-type]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
     )
     return rx.icon_button(
         rx.icon("trash-2", size=14, aria_hidden="true"),
-        on_click=[move_focus, on_delete(rule.id)],
+        on_click=[move_focus, on_delete(rule.id)],  # type: ignore[arg-type]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
         variant="soft",
         color_scheme="gray",
         size="1",
-        aria_label="Delete alert " + rule.description,
+        aria_label="Delete alert " + rule.description,  # type: ignore[operator]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
         data_testid="alert-delete",
     )
 
@@ -51,7 +53,7 @@ def _rule_item(rule: ObjectVar, on_delete: Handler) -> rx.Component:
         rx.el.div(
             rx.text(rule.description, weight="medium", size="2", class_name="mp-num"),
             rx.cond(rule.note != "", rx.text(rule.note, size="1", class_name="mp-muted")),
-            rx.text("Set at ", local_time(rule.created_at), size="1", class_name="mp-muted"),
+            rx.text("Set at ", local_time(rule.created_at), size="1", class_name="mp-muted"),  # type: ignore[arg-type]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
             class_name="mp-alert-text",
         ),
         _delete_button(rule, on_delete),
@@ -64,7 +66,7 @@ def _rule_item(rule: ObjectVar, on_delete: Handler) -> rx.Component:
 def _fired_item(alert: ObjectVar) -> rx.Component:
     return rx.el.li(
         rx.icon("bell-ring", size=14, aria_hidden="true", class_name="mp-alert-fired-icon"),
-        rx.el.time(local_time(alert.ts), class_name="mp-num mp-muted mp-alert-time"),
+        rx.el.time(local_time(alert.ts), class_name="mp-num mp-muted mp-alert-time"),  # type: ignore[arg-type]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
         rx.text(alert.message, size="2", class_name="mp-alert-text"),
         key=alert.id,
         class_name="mp-alert-item mp-alert-fired",
@@ -73,7 +75,7 @@ def _fired_item(alert: ObjectVar) -> rx.Component:
 
 
 def _subsection(
-    title: str, heading_id: str, items: rx.Var[list], render: Callable, empty: str, test_id: str
+    title: str, heading_id: str, items: ArrayVar[list], render: Callable, empty: str, test_id: str
 ) -> rx.Component:
     return rx.el.div(
         rx.heading(title, as_="h3", size="2", weight="medium", id=heading_id, tab_index=-1),
@@ -101,8 +103,8 @@ def _guest() -> rx.Component:
 
 
 def alerts_panel(
-    rules: rx.Var[list],
-    fired: rx.Var[list],
+    rules: ArrayVar[list],
+    fired: ArrayVar[list],
     is_guest: rx.Var[bool],
     on_delete: Handler,
 ) -> rx.Component:

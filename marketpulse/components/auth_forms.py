@@ -9,6 +9,7 @@ managers and assistive technology understand them. Test hooks: `data-testid="log
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventType
 
 from marketpulse.auth.rules import PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN
 
@@ -25,7 +26,7 @@ def _field(
     )
 
 
-def login_form(on_submit: rx.event.EventType[dict], busy: rx.Var[bool]) -> rx.Component:
+def login_form(on_submit: EventType[dict], busy: rx.Var[bool]) -> rx.Component:
     """Username and password, submitted to `on_submit`."""
     return rx.form(
         rx.flex(
@@ -46,7 +47,7 @@ def login_form(on_submit: rx.event.EventType[dict], busy: rx.Var[bool]) -> rx.Co
     )
 
 
-def register_form(on_submit: rx.event.EventType[dict], busy: rx.Var[bool]) -> rx.Component:
+def register_form(on_submit: EventType[dict], busy: rx.Var[bool]) -> rx.Component:
     """Username, password and its confirmation, submitted to `on_submit`."""
     return rx.form(
         rx.flex(

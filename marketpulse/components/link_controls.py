@@ -13,6 +13,9 @@ Test hooks: `data-testid="pause-live"` (with `data-paused`), `"link-details"` (w
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventType
+from reflex.vars.number import NumberVar
+from reflex.vars.sequence import StringVar
 
 from marketpulse.components.link_hooks import countdown
 
@@ -23,14 +26,14 @@ class LinkFigures:
     def __init__(
         self,
         *,
-        status: rx.Var[str],
-        attempt: rx.Var[int],
-        next_retry_at: rx.Var[int],
-        rtt_ms: rx.Var[int],
-        rtt_p95_ms: rx.Var[int],
-        quality: rx.Var[int],
-        quality_label: rx.Var[str],
-        reason: rx.Var[str],
+        status: StringVar,
+        attempt: NumberVar[int],
+        next_retry_at: NumberVar[int],
+        rtt_ms: NumberVar[int],
+        rtt_p95_ms: NumberVar[int],
+        quality: NumberVar[int],
+        quality_label: StringVar,
+        reason: StringVar,
     ) -> None:
         self.status = status
         self.attempt = attempt
@@ -42,7 +45,7 @@ class LinkFigures:
         self.reason = reason
 
 
-def pause_button(paused: rx.Var[bool], on_toggle: rx.event.EventType[()]) -> rx.Component:
+def pause_button(paused: rx.Var[bool], on_toggle: EventType[()]) -> rx.Component:
     """Pause / resume every live update on the page."""
     return rx.button(
         rx.cond(
@@ -62,7 +65,7 @@ def pause_button(paused: rx.Var[bool], on_toggle: rx.event.EventType[()]) -> rx.
     )
 
 
-def _gauge(quality: rx.Var[int]) -> rx.Component:
+def _gauge(quality: NumberVar[int]) -> rx.Component:
     return rx.el.span(
         *[
             rx.el.span(
@@ -83,11 +86,11 @@ def _figure(term: str, value: rx.Component | rx.Var | str, test_id: str) -> rx.C
     )
 
 
-def _ms(value: rx.Var[int]) -> rx.Var[str] | rx.Component:
+def _ms(value: NumberVar[int]) -> rx.Var[str] | rx.Component:
     return rx.cond(value > 0, value.to_string() + " ms", "—")
 
 
-def link_details(figures: LinkFigures, on_reconnect: rx.event.EventType[()]) -> rx.Component:
+def link_details(figures: LinkFigures, on_reconnect: EventType[()]) -> rx.Component:
     """The quality gauge button and its popover of link figures and the reconnect control."""
     retrying = (figures.status == "reconnecting") | (figures.status == "polling")
     return rx.popover.root(

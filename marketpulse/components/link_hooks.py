@@ -8,6 +8,7 @@ browser without the server sending anything.
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventType
 from reflex_base.components.component import field
 from reflex_base.event import EventHandler, passthrough_event_spec
 from reflex_base.vars.base import Var
@@ -21,7 +22,7 @@ class VisibilityWatcher(rx.Component):
     library: str | None = _MODULE.importable_path
     tag: str | None = "VisibilityWatcher"
 
-    on_change: EventHandler[passthrough_event_spec(bool)] = field(
+    on_change: EventHandler[passthrough_event_spec(bool)] = field(  # type: ignore[type-arg, valid-type]  # Reflex's event-trigger spec, read at runtime
         doc="Fired with True when the tab becomes visible, False when hidden."
     )
 
@@ -35,7 +36,7 @@ class Countdown(rx.Component):
     until: Var[int] = field(doc="When the retry starts, ms since the epoch; 0 = none.")
 
 
-def visibility_watcher(on_change: rx.event.EventType[bool]) -> rx.Component:
+def visibility_watcher(on_change: EventType[bool]) -> rx.Component:
     return VisibilityWatcher.create(on_change=on_change)
 
 

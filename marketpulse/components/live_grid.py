@@ -33,6 +33,6 @@ class LiveGrid(rx.Component):
     row_delayed_ms: Var[int] = field(doc="A row's age (ms) from which it counts as delayed.")
     row_stale_ms: Var[int] = field(doc="A row's age (ms) from which it counts as stale.")
 
-    on_sort: EventHandler[passthrough_event_spec(str)] = field(doc="A column header pressed.")
-    on_select: EventHandler[passthrough_event_spec(str)] = field(doc="A symbol pressed.")
-    on_alert: EventHandler[passthrough_event_spec(str)] = field(doc="A row's bell pressed.")
+    on_sort: EventHandler[passthrough_event_spec(str)] = field(doc="A column header pressed.")  # type: ignore[type-arg, valid-type]  # Reflex's event-trigger spec, read at runtime
+    on_select: EventHandler[passthrough_event_spec(str)] = field(doc="A symbol pressed.")  # type: ignore[type-arg, valid-type]  # Reflex's event-trigger spec, read at runtime
+    on_alert: EventHandler[passthrough_event_spec(str)] = field(doc="A row's bell pressed.")  # type: ignore[type-arg, valid-type]  # Reflex's event-trigger spec, read at runtime

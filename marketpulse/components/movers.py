@@ -18,6 +18,7 @@ from collections.abc import Callable
 import reflex as rx
 from reflex.event import EventSpec
 from reflex.vars.object import ObjectVar
+from reflex.vars.sequence import ArrayVar
 
 from marketpulse.components.trend import trend_class
 
@@ -60,14 +61,14 @@ def _row(
             rx.el.span(_hidden("last "), row.last, class_name="mp-num mp-mover-last"),
             rx.el.span(
                 _hidden("change "),
-                _arrow(row.trend),
+                _arrow(row.trend),  # type: ignore[arg-type]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
                 row.change_pct,
-                class_name=trend_class(row.trend, "mp-mover-pct"),
+                class_name=trend_class(row.trend, "mp-mover-pct"),  # type: ignore[arg-type]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
             ),
             rx.el.span(_hidden("volume "), row.volume, class_name="mp-num mp-mover-vol"),
             type="button",
             class_name="mp-mover",
-            on_click=on_select(row.symbol),
+            on_click=on_select(row.symbol),  # type: ignore[arg-type]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
             data_mover=row.symbol,
             data_list=list_key,
             **current,
@@ -93,7 +94,7 @@ def _captions() -> rx.Component:
 
 
 def _list(
-    rows: rx.Var[list],
+    rows: ArrayVar[list],
     list_key: str,
     title: str,
     empty: str,
@@ -106,7 +107,7 @@ def _list(
         _heading(heading_level)(title, class_name="mp-movers-title", id=heading_id),
         _captions(),
         rx.cond(
-            rows.length() > 0,  # type: ignore[attr-defined]
+            rows.length() > 0,
             rx.el.ul(
                 rx.foreach(rows, lambda row: _row(row, list_key, on_select, selected)),
                 class_name="mp-movers-rows",
@@ -120,9 +121,9 @@ def _list(
 
 
 def movers_panel(
-    gainers: rx.Var[list],
-    losers: rx.Var[list],
-    most_active: rx.Var[list],
+    gainers: ArrayVar[list],
+    losers: ArrayVar[list],
+    most_active: ArrayVar[list],
     on_select: Select,
     selected: rx.Var[str] | None = None,
     heading_level: int = 3,

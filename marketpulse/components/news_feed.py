@@ -18,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.event import EventSpec, EventType
 from reflex.vars.object import ObjectVar
+from reflex.vars.sequence import ArrayVar
 
 from marketpulse.components.time_format import local_time
 
@@ -46,7 +48,7 @@ def _sentiment_badge(sentiment: rx.Var[str]) -> rx.Component:
 
 
 def _symbol_button(
-    symbol: rx.Var[str], on_select_symbol: Callable[[rx.Var[str]], rx.event.EventSpec]
+    symbol: rx.Var[str], on_select_symbol: Callable[[rx.Var[str]], EventSpec]
 ) -> rx.Component:
     return rx.el.li(
         rx.button(
@@ -60,21 +62,19 @@ def _symbol_button(
     )
 
 
-def _item(
-    row: ObjectVar, on_select_symbol: Callable[[rx.Var[str]], rx.event.EventSpec]
-) -> rx.Component:
+def _item(row: ObjectVar, on_select_symbol: Callable[[rx.Var[str]], EventSpec]) -> rx.Component:
     return rx.el.li(
         rx.el.article(
             rx.el.div(
-                rx.el.time(local_time(row.ts), class_name="mp-num mp-muted"),
-                _sentiment_badge(row.sentiment),
+                rx.el.time(local_time(row.ts), class_name="mp-num mp-muted"),  # type: ignore[arg-type]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
+                _sentiment_badge(row.sentiment),  # type: ignore[arg-type]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
                 rx.el.span(row.source, class_name="mp-muted mp-news-source"),
                 class_name="mp-news-meta",
             ),
             rx.el.h3(row.headline, class_name="mp-news-headline"),
             rx.cond(row.body != "", rx.el.p(row.body, class_name="mp-news-body")),
             rx.cond(
-                row.symbols.length() > 0,
+                row.symbols.length() > 0,  # type: ignore[attr-defined]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
                 rx.el.ul(
                     rx.foreach(row.symbols, lambda s: _symbol_button(s, on_select_symbol)),
                     class_name="mp-news-symbols",
@@ -89,9 +89,7 @@ def _item(
     )
 
 
-def _header(
-    watchlist_only: rx.Var[bool], on_watchlist_only: rx.event.EventType[bool]
-) -> rx.Component:
+def _header(watchlist_only: rx.Var[bool], on_watchlist_only: EventType[bool]) -> rx.Component:
     return rx.flex(
         rx.el.label(
             rx.switch(
@@ -125,10 +123,10 @@ def _empty(watchlist_only: rx.Var[bool]) -> rx.Component:
 
 
 def news_feed(
-    items: rx.Var[list],
+    items: ArrayVar[list],
     watchlist_only: rx.Var[bool],
-    on_watchlist_only: rx.event.EventType[bool],
-    on_select_symbol: Callable[[rx.Var[str]], rx.event.EventSpec],
+    on_watchlist_only: EventType[bool],
+    on_select_symbol: Callable[[rx.Var[str]], EventSpec],
     announcement: rx.Var[str],
 ) -> rx.Component:
     """The news widget over `items` (`marketpulse.display.news.NewsRow`s, newest first, already

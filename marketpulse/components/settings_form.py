@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 import reflex as rx
+from reflex.event import EventType
 
 from marketpulse.display.preferences import COLOR_SCHEMES, REDUCED_MOTION, THEMES
 
@@ -23,18 +24,18 @@ class Prefs:
     update_rate: rx.Var[str]
     announcements: rx.Var[bool]
     theme: rx.Var[str]
-    on_color_scheme: rx.event.EventType[str]
-    on_reduced_motion: rx.event.EventType[str]
-    on_update_rate: rx.event.EventType[str]
-    on_announcements: rx.event.EventType[bool]
-    on_theme: rx.event.EventType[str]
+    on_color_scheme: EventType[str]
+    on_reduced_motion: EventType[str]
+    on_update_rate: EventType[str]
+    on_announcements: EventType[bool]
+    on_theme: EventType[str]
 
 
 def _choices(
     legend: str,
     field: str,
     value: rx.Var[str],
-    on_change: rx.event.EventType[str],
+    on_change: EventType[str],
     choices: dict[str, str],
     hint: str = "",
 ) -> rx.Component:

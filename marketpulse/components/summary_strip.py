@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import reflex as rx
 from reflex.vars.object import ObjectVar
+from reflex.vars.sequence import ArrayVar
 
 from marketpulse.components.trend import trend_class
 
@@ -25,7 +26,7 @@ def _index_tile(tile: ObjectVar) -> rx.Component:
         rx.el.span(
             tile.change,
             rx.el.span(" (", tile.change_pct, ")", class_name="mp-index-pct"),
-            class_name=trend_class(tile.trend, "mp-index-change"),
+            class_name=trend_class(tile.trend, "mp-index-change"),  # type: ignore[arg-type]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
         ),
         class_name="mp-index",
         data_index=tile.name,
@@ -33,9 +34,9 @@ def _index_tile(tile: ObjectVar) -> rx.Component:
     )
 
 
-def _indices(indices: rx.Var[list]) -> rx.Component:
+def _indices(indices: ArrayVar[list]) -> rx.Component:
     return rx.cond(
-        indices.length() > 0,  # type: ignore[attr-defined]
+        indices.length() > 0,
         rx.el.ul(rx.foreach(indices, _index_tile), class_name="mp-indices", aria_label="Indices"),
         rx.el.span("Waiting for market data…", class_name="mp-muted mp-summary-empty"),
     )
@@ -70,7 +71,7 @@ def _breadth(
 
 
 def summary_strip(
-    indices: rx.Var[list],
+    indices: ArrayVar[list],
     advancers: rx.Var[int],
     decliners: rx.Var[int],
     unchanged: rx.Var[int],

@@ -8,6 +8,8 @@ settings page — and the choice persists in localStorage, so a reload paints in
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex_base.components.component import field
 from reflex_base.constants.base import ColorMode
@@ -22,8 +24,8 @@ _COLOR_MODE_HOOKS = VarData(
     imports=color_mode_imports,
     hooks={f"const {{ {ColorMode.NAME}, {ColorMode.SET} }} = useContext(ColorModeContext);": None},
 )
-_raw_mode = Var(_js_expr=ColorMode.NAME, _var_type=str, _var_data=_COLOR_MODE_HOOKS)
-_set_mode = Var(_js_expr=ColorMode.SET, _var_data=_COLOR_MODE_HOOKS)
+_raw_mode: Var[str] = Var(_js_expr=ColorMode.NAME, _var_type=str, _var_data=_COLOR_MODE_HOOKS)
+_set_mode: Var[Any] = Var(_js_expr=ColorMode.SET, _var_data=_COLOR_MODE_HOOKS)
 
 
 class ThemeSync(rx.Fragment):
@@ -36,7 +38,7 @@ class ThemeSync(rx.Fragment):
         if self.theme is None or self.ready is None:
             return []
         theme, ready = Var.create(self.theme), Var.create(self.ready)
-        effect = Var(
+        effect: Var[Any] = Var(
             _js_expr=(
                 f"() => {{ if ({ready!s} && ({theme!s} === 'light' || {theme!s} === 'dark') "
                 f"&& {theme!s} !== {_raw_mode!s}) {{ {_set_mode!s}({theme!s}); }} }}"

@@ -10,7 +10,7 @@ from reflex.vars.base import CustomVarOperationReturn, var_operation, var_operat
 from reflex.vars.number import NumberVar
 
 
-@var_operation
+@var_operation  # type: ignore[arg-type]  # mypy sees 3 of its overloads (a TypeVar splits them), none for str
 def local_time(ts: NumberVar) -> CustomVarOperationReturn[str]:
     """`HH:MM:SS` in the browser's time zone for a ms timestamp, or `—` for 0 (no value yet)."""
     return var_operation_return(

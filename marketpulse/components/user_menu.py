@@ -7,10 +7,11 @@ Test hook: the trigger button has `data-testid="user-menu"`.
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventType
 
 
 def user_menu(
-    username: rx.Var[str], is_guest: rx.Var[bool], on_log_out: rx.event.EventType[()]
+    username: rx.Var[str], is_guest: rx.Var[bool], on_log_out: EventType[()]
 ) -> rx.Component:
     """A dropdown menu on a button showing the user's name (or "Guest")."""
     return rx.menu.root(

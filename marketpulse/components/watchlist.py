@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.event import EventSpec
+from reflex.vars.number import NumberVar
 
 from marketpulse.components.live_grid import LiveGrid
 
@@ -22,7 +24,7 @@ ROW_DELAYED_MS = 15_000
 ROW_STALE_MS = 60_000
 """A symbol may trade less often than the whole feed: a row turns delayed, then stale, later."""
 
-Handler = Callable[..., rx.event.EventSpec]
+Handler = Callable[..., EventSpec]
 
 
 class TableSort:
@@ -58,7 +60,7 @@ def watchlist(
 
 
 def table_pager(
-    label: rx.Var[str], page: rx.Var[int], page_count: rx.Var[int], on_turn: Handler
+    label: rx.Var[str], page: NumberVar[int], page_count: NumberVar[int], on_turn: Handler
 ) -> rx.Component:
     """Previous / next page buttons and "Page 2 of 4"; nothing when everything fits one page."""
     return rx.cond(

@@ -1,6 +1,6 @@
 """`add_symbol_form(...)` and `watchlist_manager(...)`: adding, removing and ordering symbols.
 
-The add form offers the known symbols as suggestions (a `<datalist>`), but any text is sent:
+The add form offers the feed's catalog as suggestions (a `<datalist>`), but any text is sent:
 the state validates it and says why in a toast. The manager is a dialog listing the watchlist
 with move-up, move-down and remove buttons, kept apart from the live price table so the hot
 table stays lean. Test hooks: `data-testid="add-symbol-input"`, `"add-symbol-button"`,
@@ -9,15 +9,19 @@ table stays lean. Test hooks: `data-testid="add-symbol-input"`, `"add-symbol-but
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 import reflex as rx
+from reflex.event import EventSpec, EventType
+from reflex.vars.number import NumberVar
+from reflex.vars.sequence import ArrayVar, StringVar
 
 SUGGESTIONS_ID = "mp-symbol-suggestions"
 
 
-def add_symbol_form(on_submit: rx.event.EventType[dict], known: Mapping[str, str]) -> rx.Component:
-    """A one-field form that sends `{"symbol": ...}` to `on_submit` and clears itself."""
+def add_symbol_form(on_submit: EventType[dict], options: ArrayVar) -> rx.Component:
+    """A one-field form that sends `{"symbol": ...}` to `on_submit` and clears itself;
+    `options` (a list var of `{symbol, name}`) are its suggestions."""
     return rx.form(
         rx.flex(
             rx.input(
@@ -39,7 +43,7 @@ def add_symbol_form(on_submit: rx.event.EventType[dict], known: Mapping[str, str
                 data_testid="add-symbol-button",
             ),
             rx.el.datalist(
-                *[rx.el.option(value=symbol, label=name) for symbol, name in known.items()],
+                rx.foreach(options, lambda o: rx.el.option(value=o.symbol, label=o.name)),
                 id=SUGGESTIONS_ID,
             ),
             spacing="2",
@@ -51,11 +55,11 @@ def add_symbol_form(on_submit: rx.event.EventType[dict], known: Mapping[str, str
 
 
 def _manager_row(
-    symbol: rx.Var[str],
-    index: rx.Var[int],
-    count: rx.Var[int],
-    on_remove: Callable[[rx.Var[str]], rx.event.EventSpec],
-    on_move: Callable[[rx.Var[str], int], rx.event.EventSpec],
+    symbol: StringVar,
+    index: NumberVar[int],
+    count: NumberVar[int],
+    on_remove: Callable[[rx.Var[str]], EventSpec],
+    on_move: Callable[[rx.Var[str], int], EventSpec],
 ) -> rx.Component:
     return rx.flex(
         rx.text(symbol, weight="bold", class_name="mp-manage-symbol"),
@@ -94,9 +98,9 @@ def _manager_row(
 
 
 def watchlist_manager(
-    symbols: rx.Var[list[str]],
-    on_remove: Callable[[rx.Var[str]], rx.event.EventSpec],
-    on_move: Callable[[rx.Var[str], int], rx.event.EventSpec],
+    symbols: ArrayVar[list[str]],
+    on_remove: Callable[[rx.Var[str]], EventSpec],
+    on_move: Callable[[rx.Var[str], int], EventSpec],
 ) -> rx.Component:
     """A "Manage" button opening a dialog to reorder and remove the watchlist's symbols."""
     count = symbols.length()

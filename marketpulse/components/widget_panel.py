@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from marketpulse.components.freshness import DELAYED_MS, STALE_MS, freshness_section
 
 
 def _fold_button(
-    widget: str, title: str, is_open: rx.Var[bool], on_toggle: rx.event.EventSpec
+    widget: str, title: str, is_open: rx.Var[bool], on_toggle: EventSpec
 ) -> rx.Component:
     return rx.icon_button(
         rx.cond(
@@ -43,7 +44,7 @@ def widget_panel(
     updated_at: rx.Var[int],
     link: rx.Var[str],
     is_open: rx.Var[bool] | bool = True,
-    on_toggle: rx.event.EventSpec | None = None,
+    on_toggle: EventSpec | None = None,
     tools: Sequence[rx.Component] = (),
     delayed_ms: int = DELAYED_MS,
     stale_ms: int = STALE_MS,
@@ -51,7 +52,8 @@ def widget_panel(
     """The frame around `body`; `label` (default `title`) is the visible heading."""
     row = [*tools]
     if on_toggle is not None:
-        row.append(_fold_button(widget, title, rx.Var.create(is_open), on_toggle))
+        shown = is_open if isinstance(is_open, rx.Var) else rx.Var.create(is_open)
+        row.append(_fold_button(widget, title, shown, on_toggle))
     tool_row = rx.flex(
         *row, align="center", justify="end", wrap="wrap", spacing="2", class_name="mp-panel-tools"
     )

@@ -75,7 +75,7 @@ def start_session(session: Session, user_id: int, ttl_s: int, now: int | None = 
     """A new login for `user_id`, valid `ttl_s`; returns the token for the browser's cookie."""
     now = now_s() if now is None else now
     token = secrets.token_urlsafe(32)
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         delete(LoginSession).where(
             col(LoginSession.user_id) == user_id, col(LoginSession.expires_at) <= now
         )
@@ -110,9 +110,7 @@ def user_for_session(session: Session, token: str, now: int | None = None) -> Ac
 def end_session(session: Session, token: str) -> None:
     """Forget a login token (log out). Unknown tokens are ignored."""
     if token:
-        session.exec(  # type: ignore[call-overload]
-            delete(LoginSession).where(col(LoginSession.token_hash) == _digest(token))
-        )
+        session.exec(delete(LoginSession).where(col(LoginSession.token_hash) == _digest(token)))
         session.commit()
 
 

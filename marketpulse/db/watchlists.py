@@ -47,7 +47,7 @@ def remove_symbol(session: Session, user_id: int, raw: str) -> list[str]:
     """Remove a symbol; `WatchlistError` when it is not on the list."""
     symbol = normalize_symbol(raw)
     updated = without_symbol(load_symbols(session, user_id), symbol)
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         delete(WatchlistItem).where(
             col(WatchlistItem.user_id) == user_id, col(WatchlistItem.symbol) == symbol
         )
@@ -71,7 +71,7 @@ def replace_symbols(
 ) -> list[str]:
     """Store exactly `symbols` (normalized, duplicates dropped, at most `limit` kept)."""
     wanted = deduplicated(normalize_symbol(symbol) for symbol in symbols)[:limit]
-    session.exec(delete(WatchlistItem).where(col(WatchlistItem.user_id) == user_id))  # type: ignore[call-overload]
+    session.exec(delete(WatchlistItem).where(col(WatchlistItem.user_id) == user_id))
     for position, symbol in enumerate(wanted):
         session.add(WatchlistItem(user_id=user_id, symbol=symbol, position=position))
     session.commit()

@@ -119,6 +119,6 @@ def page_frame(*children: rx.Component, show_feed: bool = False) -> rx.Component
             aria_atomic="true",
             data_testid="price-announcer",
         ),
-        theme_sync(PreferencesState.theme, rx.State.is_hydrated),
+        theme_sync(PreferencesState.theme, rx.State.is_hydrated),  # type: ignore[arg-type]  # rx.State declares it a bool; on the class it is a Var
         class_name=PreferencesState.page_class,
     )

@@ -87,5 +87,5 @@ class FiredAlertRecord(SQLModel, table=True):
         )
 
 
-TABLES = [AlertRuleRecord.__table__, FiredAlertRecord.__table__]  # type: ignore[attr-defined]
+TABLES = [AlertRuleRecord.__table__, FiredAlertRecord.__table__]  # type: ignore[attr-defined]  # set by SQLAlchemy's declarative metaclass; SQLModel does not declare it
 """Only these are created: `SQLModel.metadata` is shared with any other table in the process."""

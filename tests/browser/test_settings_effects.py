@@ -36,7 +36,7 @@ LOOK_JS = """() => {
 def rgb(css: str) -> tuple[float, float, float]:
     """A computed colour (`rgb(…)`, `color(display-p3 …)` or `#rrggbb`) as 0-1 channels."""
     if css.startswith("#"):
-        return tuple(int(css[i : i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+        return tuple(int(css[i : i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]  # a tuple from a generator has no fixed length; this one has three
     parts = [float(part) for part in re.findall(r"[\d.]+", css.split("(", 1)[1])[:3]]
     scale = 1 if css.startswith("color(") else 255
     return parts[0] / scale, parts[1] / scale, parts[2] / scale

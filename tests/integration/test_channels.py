@@ -223,7 +223,7 @@ async def test_bars_snapshot_is_oldest_first_and_a_closed_bar_is_followed_by_the
 
     await client.wait_for(lambda: closed_then_next() is not None, timeout=10)
     updates = client.updates("bars:1s:AAPL")
-    closed_at, next_at = closed_then_next()  # type: ignore[misc]
+    closed_at, next_at = closed_then_next()  # type: ignore[misc]  # Optional; the wait_for above ensured it is not None
     closed = Bar.model_validate(updates[closed_at]["data"])
     following = Bar.model_validate(updates[next_at]["data"])
     assert following.start > closed.start

@@ -98,11 +98,11 @@ class BlockingProxy:
         async with self._session.ws_connect(target) as upstream:
 
             async def pump(source: object, sink: object) -> None:
-                async for message in source:  # type: ignore[attr-defined]
+                async for message in source:  # type: ignore[attr-defined]  # aiohttp's client and server websockets share no base class
                     if message.type is aiohttp.WSMsgType.TEXT:
-                        await sink.send_str(message.data)  # type: ignore[attr-defined]
+                        await sink.send_str(message.data)  # type: ignore[attr-defined]  # either of aiohttp's websocket classes (no shared base)
                     elif message.type is aiohttp.WSMsgType.BINARY:
-                        await sink.send_bytes(message.data)  # type: ignore[attr-defined]
+                        await sink.send_bytes(message.data)  # type: ignore[attr-defined]  # either of aiohttp's websocket classes (no shared base)
                     else:
                         break
 
@@ -237,13 +237,13 @@ async def test_short_lived_tokens_are_refreshed_in_band_without_leaving_live(
         **SERVER_ENV,
         "FEED_REQUIRE_AUTH": "true",
         "FEED_JWT_LEEWAY_S": "0",  # expire connections right at `exp`: no slack to hide in
-        **tokens.env(),  # type: ignore[attr-defined]
+        **tokens.env(),  # type: ignore[attr-defined]  # the tokens fixture (tests/support) is typed object here
     }
     minted: list[float] = []
 
     async def provider() -> str:
         minted.append(time.monotonic())
-        return tokens.mint("carol", ttl_s=ttl_s)  # type: ignore[attr-defined]
+        return tokens.mint("carol", ttl_s=ttl_s)  # type: ignore[attr-defined]  # the tokens fixture (tests/support) is typed object here
 
     with running_feed_server(**env) as server:
         client = FeedClient(FeedClientConfig(backoff=BackoffPolicy(base_s=0.1, cap_s=0.5)))

@@ -50,7 +50,7 @@ def fast_config(**overrides: object) -> FeedClientConfig:
         backoff=BackoffPolicy(base_s=0.05, cap_s=0.3),
         request_timeout_s=3,
         connect_timeout_s=3,
-        **overrides,  # type: ignore[arg-type]
+        **overrides,  # type: ignore[arg-type]  # overrides: any of FeedClientConfig's fields, typed object
     )
 
 
@@ -188,7 +188,7 @@ async def test_cut_connection_recovers_exactly_the_missed_news(
 ) -> None:
     server_url, proxy = proxied
     # An observer straight on the server sees every news item, to compare against.
-    observer = await open_client(server_url)  # type: ignore[misc]
+    observer = await open_client(server_url)  # type: ignore[misc]  # the fixture is typed Callable[..., object]; it is a coroutine function
     ack = await observer.request("subscribe", {"id": "o1", "channels": ["news"]})
     observed_from = ack["positions"]["news"]["seq"]
 

@@ -97,7 +97,7 @@ async def h(tmp_path: Path) -> AsyncIterator[Harness]:
 def gated(tmp_path: Path) -> Iterator[Harness]:
     harness = Harness(tmp_path / "alerts.db", GatedStore)
     yield harness
-    harness.store.release.set()  # type: ignore[attr-defined]
+    harness.store.release.set()  # type: ignore[attr-defined]  # this harness was built with GatedStore
     harness.store.close()
 
 
@@ -226,7 +226,7 @@ async def test_stop_waits_for_in_flight_persistence(gated: Harness) -> None:
     await gated.service.start()
     await gated.service.create("alice", create_request("AAPL", "above", 201.0))
     gated.tick("AAPL", 202.0)
-    store: GatedStore = gated.store  # type: ignore[assignment]
+    store: GatedStore = gated.store  # type: ignore[assignment]  # Harness types it AlertStore; the gated fixture's is a GatedStore
     assert await asyncio.to_thread(store.entered.wait, TIMEOUT)
     assert gated.service.in_flight == 1
     stopping = asyncio.create_task(gated.service.stop())
@@ -244,7 +244,7 @@ async def test_rule_deleted_while_firing_is_not_delivered(gated: Harness) -> Non
     await gated.service.start()
     rule = await gated.service.create("alice", create_request("AAPL", "above", 201.0))
     gated.tick("AAPL", 202.0)
-    store: GatedStore = gated.store  # type: ignore[assignment]
+    store: GatedStore = gated.store  # type: ignore[assignment]  # Harness types it AlertStore; the gated fixture's is a GatedStore
     assert await asyncio.to_thread(store.entered.wait, TIMEOUT)
     await gated.service.delete("alice", rule["id"])  # wins the race to the database
     store.release.set()
@@ -254,7 +254,7 @@ async def test_rule_deleted_while_firing_is_not_delivered(gated: Harness) -> Non
 
 
 async def test_failed_persistence_fires_again_later(gated: Harness) -> None:
-    store: GatedStore = gated.store  # type: ignore[assignment]
+    store: GatedStore = gated.store  # type: ignore[assignment]  # Harness types it AlertStore; the gated fixture's is a GatedStore
     store.failures = 1
     store.release.set()
     await gated.service.start()

@@ -110,7 +110,7 @@ def _chained(outer: Exception, inner: BaseException) -> Exception:
 
 
 def test_connect_failures_tell_a_blocked_websocket_from_an_absent_server() -> None:
-    handshake = aiohttp.WSServerHandshakeError(None, (), status=403, message="Forbidden")  # type: ignore[arg-type]
+    handshake = aiohttp.WSServerHandshakeError(None, (), status=403, message="Forbidden")  # type: ignore[arg-type]  # no request_info: the message under test needs none
     assert _classify(_chained(RuntimeError("Connection error"), handshake)) == "blocked"
     refused = ConnectionRefusedError(111, "refused")
     assert _classify(_chained(RuntimeError("Connection error"), refused)) == "unreachable"

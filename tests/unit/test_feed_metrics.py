@@ -92,6 +92,6 @@ def test_the_snapshot_is_immutable_and_complete() -> None:
     assert snapshot.time_in_state_s[LinkState.LIVE] == 1.5
     assert snapshot.dropped == {"duplicates": 3, "gaps": 1}
     with pytest.raises(dataclasses.FrozenInstanceError):
-        snapshot.reconnects = 0  # type: ignore[misc]
+        snapshot.reconnects = 0  # type: ignore[misc]  # frozen on purpose: the test expects this to fail
     with pytest.raises(TypeError):
-        snapshot.dropped["gaps"] = 0  # type: ignore[index]
+        snapshot.dropped["gaps"] = 0  # type: ignore[index]  # read-only on purpose: the test expects this to fail

@@ -31,7 +31,7 @@ def batch(*updates: Update) -> Batch:
 
 def subscribed(channels: dict[str, int], epoch: str = EPOCH, **kwargs: object) -> Sequencer:
     """A sequencer holding `channels`, each at the given seq (from a subscribe ack)."""
-    sequencer = Sequencer(**kwargs)  # type: ignore[arg-type]
+    sequencer = Sequencer(**kwargs)  # type: ignore[arg-type]  # kwargs: any of Sequencer's keyword arguments, typed object
     sequencer.apply_ack(
         list(channels),
         {},

@@ -110,11 +110,11 @@ def test_time_in_each_state_is_accounted_including_the_current_one() -> None:
     assert spent[S.LIVE] == 15
     assert spent[S.POLLING] == spent[S.OFFLINE] == spent[S.UNAUTHORIZED] == 0
     with pytest.raises(TypeError):
-        spent[S.LIVE] = 0  # type: ignore[index]
+        spent[S.LIVE] = 0  # type: ignore[index]  # read-only on purpose: the test expects this to fail
 
 
 def test_status_is_an_immutable_value() -> None:
     status = machine_in(S.RECONNECTING).status
     with pytest.raises(AttributeError):
-        status.attempt = 9  # type: ignore[misc]
+        status.attempt = 9  # type: ignore[misc]  # frozen on purpose: the test expects this to fail
     assert status == ConnectionStatus(S.RECONNECTING, since_ms=1_000)

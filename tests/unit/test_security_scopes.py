@@ -65,12 +65,12 @@ def test_guest_scopes() -> None:
 
 
 def test_parsed_channels_and_malformed_scopes() -> None:
-    scopes = ScopeSet(["price:*", "", "a b", "x::y", "price:A*", 7, "summary"])  # type: ignore[list-item]
+    scopes = ScopeSet(["price:*", "", "a b", "x::y", "price:A*", 7, "summary"])  # type: ignore[list-item]  # an int among the scopes on purpose
     assert scopes.scopes == ("price:*", "summary")
     assert len(scopes.ignored) == 5
     assert scopes.allows(parse_channel("price:IBM"))
     assert not scopes.allows(parse_channel("news"))
-    assert not scopes.allows(None)  # type: ignore[arg-type]
+    assert not scopes.allows(None)  # type: ignore[arg-type]  # None on purpose
 
 
 # Explicit alphabets, not regexes: Hypothesis then needs no Unicode tables (a cold second).
