@@ -19,6 +19,9 @@ log "ruff check"
 log "ruff format --check"
 .venv/bin/ruff format --check .
 
+log "mypy"
+.venv/bin/mypy
+
 log "bun test"
 bun test ./tests/js
 
