@@ -145,6 +145,7 @@ async def test_conflation_paces_flushes_and_always_ends_on_the_latest_value(
                     return batch, update
         return None
 
+    checked: set[str] = set()
     async with httpx.AsyncClient(base_url=feed_server.url, timeout=5) as http:
         for _ in range(3):
             response = await http.get("/api/snapshot", params={"channels": ",".join(channels)})
@@ -166,9 +167,11 @@ async def test_conflation_paces_flushes_and_always_ends_on_the_latest_value(
                 )
                 if update["seq"] == seq:
                     assert update["data"] == held["snapshot"][channel]
+                checked.add(channel)
             # The next snapshot is taken after at least one more flush.
             seen = len(client.batches)
             await client.wait_for(lambda n=seen: len(client.batches) > n)
+    assert "price:AAPL" in checked, f"the busy channel never moved past the ack: {checked}"
 
     batches = [Batch.model_validate(b.payload) for b in client.batches]
     gaps = [b.server_ts - a.server_ts for a, b in itertools.pairwise(batches)]

@@ -320,18 +320,18 @@ async def test_requests_made_while_cut_off_are_applied_in_order_on_reconnect(
         assert client.queued == 0
         assert client.channels == ["price:MSFT", "alerts:dora"]
 
-        # From now on only the new subscription's data arrives.
-        def msft_flowing() -> bool:
-            channels = [
-                u.channel for e in recorder.since(mark) if isinstance(e, Batch) for u in e.updates
-            ]
-            return channels.count("price:MSFT") >= 3
+        # From the unsubscribe's ack on, only the new subscription's data arrives. A ping sent
+        # after the acks is answered at a server time after the unsubscribe was applied: every
+        # batch the server flushed from then on must leave AAPL out.
+        applied_by = (await client.ping()).server_ts
 
-        await recorder.until(msft_flowing)
-        unsub_at = next(
-            i for i, e in enumerate(recorder.events) if isinstance(e, Batch) and e is not None
-        )
-        assert unsub_at >= 0
+        def after_ack() -> list[str]:
+            """The channel of every update the server flushed after the unsubscribe."""
+            batches = [e for e in recorder.since(mark) if isinstance(e, Batch)]
+            return [u.channel for b in batches if b.server_ts > applied_by for u in b.updates]
+
+        await recorder.until(lambda: after_ack().count("price:MSFT") >= 3)
+        assert "price:AAPL" not in after_ack(), after_ack()
         assert client.state is LinkState.LIVE
     finally:
         await client.close()

@@ -62,6 +62,7 @@ from realtime_server.protocol import (
 )
 from realtime_server.security.keys import mint_token, write_keypair
 from tests.support.feed_server import FeedServerProcess
+from tests.support.processes import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -458,7 +459,17 @@ def test_random_requests_get_well_formed_replies_and_disturb_nothing(rig: Rig) -
 
 def test_audit_log_of_the_fuzzing_holds_no_token(rig: Rig) -> None:
     audit = Path(rig.server.env["FEED_AUDIT_LOG_PATH"])
-    text = audit.read_text() if audit.exists() else ""
+
+    def fuzzer_connected() -> bool:
+        lines = audit.read_text().splitlines() if audit.exists() else []
+        return any(
+            entry.get("event") == "connect" and entry.get("user") == USER
+            for entry in map(json.loads, lines)
+        )
+
+    # The log is written (the fuzzer's own connection is in it): the checks below read it.
+    wait_until(fuzzer_connected, 10, "the fuzzer's connection in the audit log")
+    text = audit.read_text()
     output = rig.server.output()
     for name, token in rig.tokens.items():
         if token.count(".") == 2 and len(token) > 40:

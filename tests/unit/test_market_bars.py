@@ -159,6 +159,7 @@ def test_symbols_are_independent() -> None:
     agg = BarAggregator()
     agg.apply(tick(10.0, T0 + 100, symbol="AAA"))
     updates = agg.apply(tick(20.0, T0 + 1_100, symbol="BBB"))
+    assert [channel for channel, _ in updates] == ["bars:1s:BBB", "bars:1m:BBB", "bars:5m:BBB"]
     assert all(bar["symbol"] == "BBB" and not bar["closed"] for _, bar in updates)
     assert agg.recent("1s", "AAA", 5)[0]["close"] == 10.0
 
