@@ -38,9 +38,8 @@ class AppConfig(BaseSettings):
     """How long to wait for an acknowledgement (subscribe, ping) from the feed server."""
     feed_urls: list[str] = Field(default_factory=list)
     """Feed servers to fail over between, in order of preference (JSON list in the
-    environment). Empty: just `feed_url`."""
-    feed_failover_after_s: float = Field(default=10.0, gt=0)
-    """With several `feed_urls`: how long the link may stay down before trying the next one."""
+    environment): the feed client tries the next one after each failed attempt. Empty: just
+    `feed_url`."""
     db_url: str = "sqlite:///marketpulse.db"
     """SQLAlchemy URL of the app's database (used by `rxconfig.py`)."""
 

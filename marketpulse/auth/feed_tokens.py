@@ -9,7 +9,8 @@ mode 0600) at that path and the public key beside it as `feed_ed25519.pub.pem` â
 written under temporary names and linked into place, and the loser loads the winner's key.
 
 A token's claims: `sub` (the user's stable subject), `iat`, `exp` (`iat` + TTL), `aud`, `iss`,
-`scope`, `jti`. Signed with EdDSA.
+`scope`, `jti`. Signed with EdDSA. Each tab's feed client mints its own through
+`mint_feed_token` whenever it needs one, and refreshes it in-band before it expires.
 """
 
 from __future__ import annotations
@@ -78,15 +79,6 @@ class FeedTokenIssuer:
             "jti": secrets.token_urlsafe(12),
         }
         return FeedToken(jwt.encode(claims, self._key, algorithm=ALGORITHM), expires)
-
-    def refresh_due(self, expires_at: float, now: float | None = None) -> bool:
-        """Whether a token expiring at `expires_at` should be replaced now.
-
-        A token is replaced once a fifth of its lifetime (at least 30 s) is left: early enough
-        that the feed never sees it expire, late enough not to churn.
-        """
-        margin = max(30.0, self.ttl_s / 5)
-        return (time.time() if now is None else now) >= expires_at - margin
 
 
 def public_key_path(private_key_path: Path) -> Path:
@@ -162,3 +154,25 @@ def get_issuer() -> FeedTokenIssuer:
         scope=config.jwt_scope,
         ttl_s=config.jwt_ttl_s,
     )
+
+
+def mint_feed_token(subject: str) -> str:
+    """A fresh feed token for `subject` from the process-wide issuer: what a tab's feed client
+    asks for whenever it needs one (connect, `token_expired`, the in-band refresh)."""
+    return get_issuer().mint(subject).token
+
+
+_key_trouble_logged = False
+
+
+def signing_ready() -> bool:
+    """Whether feed tokens can be signed; when not, users connect as guests (logged once)."""
+    global _key_trouble_logged
+    try:
+        get_issuer()
+    except FeedKeyError:
+        if not _key_trouble_logged:
+            _key_trouble_logged = True
+            logger.exception("cannot sign feed tokens; users connect to the feed as guests")
+        return False
+    return True

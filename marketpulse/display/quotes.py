@@ -9,7 +9,7 @@ per cell (WCAG 2.3.1).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from realtime_server.protocol import Quote
 
@@ -51,15 +51,15 @@ def initial_rows(names: Mapping[str, str]) -> list[QuoteRow]:
 
 
 def reshape_rows(
-    rows: Iterable[QuoteRow], symbols: Sequence[str], name_of: Callable[[str], str]
+    rows: Iterable[QuoteRow], symbols: Sequence[str], names: Mapping[str, str]
 ) -> list[QuoteRow]:
     """Rows for `symbols`, in that order: a symbol's existing row is kept (as a fresh copy, see
-    `apply_quotes`), a new symbol gets a placeholder row named by `name_of`."""
+    `apply_quotes`), a new symbol gets a placeholder row named by `names` ("" unknown)."""
     by_symbol = {row.symbol: row for row in rows}
     return [
         dataclasses.replace(by_symbol[symbol])
         if symbol in by_symbol
-        else QuoteRow(symbol=symbol, name=name_of(symbol))
+        else QuoteRow(symbol=symbol, name=names.get(symbol, ""))
         for symbol in symbols
     ]
 

@@ -10,7 +10,7 @@ breadth, empty mover lists.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 
 from marketpulse.display.quotes import (
     format_change,
@@ -74,11 +74,11 @@ def index_tile(level: IndexLevel) -> IndexTile:
     )
 
 
-def mover_row(mover: Mover, name_of: Callable[[str], str]) -> MoverRow:
-    """The row for one mover; `name_of` gives the company name ("" when unknown)."""
+def mover_row(mover: Mover, names: Mapping[str, str]) -> MoverRow:
+    """The row for one mover, named by `names` ("" when unknown)."""
     return MoverRow(
         symbol=mover.symbol,
-        name=name_of(mover.symbol),
+        name=names.get(mover.symbol, ""),
         last=format_price(mover.last),
         change_pct=format_change_pct(mover.change_pct),
         volume=format_volume(mover.volume),
@@ -86,19 +86,19 @@ def mover_row(mover: Mover, name_of: Callable[[str], str]) -> MoverRow:
     )
 
 
-def _rows(movers: Iterable[Mover], name_of: Callable[[str], str]) -> list[MoverRow]:
-    return [mover_row(mover, name_of) for mover in movers]
+def _rows(movers: Iterable[Mover], names: Mapping[str, str]) -> list[MoverRow]:
+    return [mover_row(mover, names) for mover in movers]
 
 
-def summary_view(summary: Summary, name_of: Callable[[str], str]) -> SummaryView:
+def summary_view(summary: Summary, names: Mapping[str, str]) -> SummaryView:
     """The display form of `summary`, in the feed's order (indices as listed, movers ranked)."""
     return SummaryView(
         indices=[index_tile(level) for level in summary.indices],
         advancers=summary.advancers,
         decliners=summary.decliners,
         unchanged=summary.unchanged,
-        gainers=_rows(summary.gainers, name_of),
-        losers=_rows(summary.losers, name_of),
-        most_active=_rows(summary.most_active, name_of),
+        gainers=_rows(summary.gainers, names),
+        losers=_rows(summary.losers, names),
+        most_active=_rows(summary.most_active, names),
         ts=summary.ts,
     )

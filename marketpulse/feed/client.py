@@ -12,8 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import random
-import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Coroutine, Iterable, Sequence
 from typing import Any
 
 from marketpulse.feed.backoff import Backoff
@@ -24,53 +23,45 @@ from marketpulse.feed.errors import (
     FeedConnectError,
     FeedUnauthorizedError,
 )
-from marketpulse.feed.events import Batch, FeedEvent
+from marketpulse.feed.events import FeedEvent
 from marketpulse.feed.link import Link
 from marketpulse.feed.metrics import FeedMetricsSnapshot
 from marketpulse.feed.operations import FeedOperations
 from marketpulse.feed.status import ConnectionStatus, LinkState
-from marketpulse.feed.tokens import TokenKeeper, TokenProvider, static_provider
-from realtime_server.protocol import (
-    DEFAULT_THROTTLE_MS,
-    PingAck,
-    Update,
-)
+from marketpulse.feed.tokens import TokenKeeper, TokenProvider, guest
+from realtime_server.protocol import DEFAULT_THROTTLE_MS, PingAck
 
 SETTLED = frozenset({LinkState.LIVE, LinkState.UNAUTHORIZED, LinkState.OFFLINE})
+CANCEL_AGAIN_S = 0.1
+"""How long a cancelled task may take to end before it is cancelled again."""
+
+
+async def cancel_and_wait(tasks: Iterable[asyncio.Task[None]]) -> None:
+    """Cancel `tasks` and wait until every one has ended, cancelling again any that runs on.
+
+    python-socketio and engineio wait with `asyncio.wait_for`, which on Python 3.11 swallows a
+    cancellation that arrives in the same turn as what it waits for: the task then goes on as
+    if it had never been cancelled (seen on a loaded machine: a client closed mid-handshake
+    whose connect completed at that moment, and whose close then waited for good).
+    """
+    pending = {task for task in tasks if not task.done()}
+    while pending:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=CANCEL_AGAIN_S)
 
 
 class FeedClient(FeedOperations):
     """A resilient subscription to the feed; see `marketpulse.feed` for the whole API."""
 
     def __init__(
-        self,
-        config: FeedClientConfig | None = None,
-        *,
-        socketio_path: str | None = None,
-        request_timeout: float | None = None,
-        reconnection_delay: float | None = None,
-        reconnection_delay_max: float | None = None,
-        transports: Sequence[str] | None = None,
-        rng: random.Random | None = None,
+        self, config: FeedClientConfig | None = None, *, rng: random.Random | None = None
     ) -> None:
-        config = config or FeedClientConfig()
-        overrides: dict[str, Any] = {}
-        if socketio_path is not None:
-            overrides["socketio_path"] = socketio_path
-        if request_timeout is not None:
-            overrides["request_timeout_s"] = request_timeout
-        if transports is not None:
-            overrides["transports"] = tuple(transports)
-        if reconnection_delay is not None or reconnection_delay_max is not None:
-            base = reconnection_delay or config.backoff.base_s
-            cap = max(base, reconnection_delay_max or config.backoff.cap_s)
-            overrides["backoff"] = dataclasses.replace(config.backoff, base_s=base, cap_s=cap)
-        self.config = dataclasses.replace(config, **overrides)
+        self.config = config or FeedClientConfig()
         self._ctx = FeedContext(self.config)
         self._link = Link(self._ctx, Backoff(self.config.backoff, rng))
         self._tasks: set[asyncio.Task[None]] = set()
         self._running: asyncio.Task[None] | None = None
-        self._pump: asyncio.Task[None] | None = None
         self._closed = False
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -81,8 +72,7 @@ class FeedClient(FeedOperations):
         channels: Iterable[str] = (),
         throttle_ms: int = DEFAULT_THROTTLE_MS,
         *,
-        auth: Mapping[str, Any] | None = None,
-        token_provider: TokenProvider | None = None,
+        token_provider: TokenProvider = guest,
     ) -> None:
         """Connect and subscribe in the background; everything arrives through the inbox.
 
@@ -91,19 +81,18 @@ class FeedClient(FeedOperations):
         """
         self._ctx.sequencer.hold(channels)
         self._ctx.throttle_ms = throttle_ms
-        self._launch(url_or_urls, auth, token_provider, retry=True)
+        self._launch(url_or_urls, token_provider, retry=True)
 
     async def connect(
         self,
         url_or_urls: str | Sequence[str],
         *,
-        auth: Mapping[str, Any] | None = None,
-        token_provider: TokenProvider | None = None,
+        token_provider: TokenProvider = guest,
         retry: bool = True,
     ) -> None:
         """Start, and return once live. Raises `FeedUnauthorizedError` on a refusal of the
         credentials, and `FeedConnectError` when `retry=False` and no URL answered."""
-        self._launch(url_or_urls, auth, token_provider, retry=retry)
+        self._launch(url_or_urls, token_provider, retry=retry)
         status = await self._link.wait_for(SETTLED)
         if status.state is LinkState.UNAUTHORIZED:
             raise FeedUnauthorizedError(*(self._link.refusal or ("unauthorized", status.reason)))
@@ -114,10 +103,7 @@ class FeedClient(FeedOperations):
         """Disconnect and stop everything; queued requests fail with `FeedClosedError`.
         Safe to call more than once, and from `finally`."""
         self._closed = True
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await cancel_and_wait(list(self._tasks))
         self._ctx.outbox.fail_all(FeedClosedError("the feed client is closed"))
         await self._link.poller.close()
         if self.state is not LinkState.OFFLINE:
@@ -167,10 +153,6 @@ class FeedClient(FeedOperations):
         """Requests waiting in the outbound queue."""
         return len(self._ctx.outbox)
 
-    def recent(self, channel: str) -> list[Update]:
-        """The channel's replay cache: its last `replay_cache_size` updates, oldest first."""
-        return self._ctx.sequencer.recent(channel)
-
     def metrics(self) -> FeedMetricsSnapshot:
         ctx = self._ctx
         return ctx.metrics.snapshot(
@@ -188,8 +170,7 @@ class FeedClient(FeedOperations):
     def _launch(
         self,
         url_or_urls: str | Sequence[str],
-        auth: Mapping[str, Any] | None,
-        token_provider: TokenProvider | None,
+        token_provider: TokenProvider,
         *,
         retry: bool,
     ) -> None:
@@ -200,30 +181,14 @@ class FeedClient(FeedOperations):
         urls = [url_or_urls] if isinstance(url_or_urls, str) else list(url_or_urls)
         config = self.config
         self._ctx.keeper = TokenKeeper(
-            token_provider or static_provider(auth),
+            token_provider,
             fraction=config.refresh_fraction,
             lead_s=config.refresh_lead_s,
         )
         self._link.begin(urls)
         self._running = self._spawn(self._link.run(retry=retry))
-        if self._pump is None:
-            self._pump = self._spawn(self._release_throttled())
 
-    async def _release_throttled(self) -> None:
-        """Release updates held back by per-subscription client throttles, when due."""
-        ctx = self._ctx
-        while True:
-            due = ctx.sequencer.next_throttle_due()
-            if due is None:
-                ctx.throttle_held.clear()
-                await ctx.throttle_held.wait()
-                continue
-            await asyncio.sleep(max(0.0, due - time.monotonic()))
-            released = ctx.sequencer.flush_throttled()
-            if released:
-                ctx.emit([Batch(server_ts=int(time.time() * 1000), updates=released)])
-
-    def _spawn(self, coro: Any) -> asyncio.Task[None]:
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -45,8 +45,6 @@ class FeedClientConfig:
 
     outbox_size: int = 256
     """Requests (subscription changes, alert operations) held while offline."""
-    replay_cache_size: int = 100
-    """Last updates kept per channel (`FeedClient.recent`)."""
     alert_ids_remembered: int = 10_000
     """Fired-alert ids remembered to show each alert once."""
     gap_buffer_size: int = 1_000
@@ -58,7 +56,7 @@ class FeedClientConfig:
                 raise ValueError(f"{name} must be > 0")
         if not 0 < self.refresh_fraction < 1:
             raise ValueError("refresh_fraction must be within (0, 1)")
-        if self.outbox_size < 1 or self.replay_cache_size < 1 or self.rtt_window < 1:
+        if self.outbox_size < 1 or self.rtt_window < 1:
             raise ValueError("queue and window sizes must be >= 1")
         if self.max_attempts is not None and self.max_attempts < 1:
             raise ValueError("max_attempts must be >= 1 (or None)")

@@ -2,7 +2,7 @@
 
 It owns no behaviour of its own beyond turning acks into pipeline updates and events: the
 pipeline (`Sequencer`), the outbound queue, the token keeper, the metrics, the consumer's inbox,
-and the connection-wide throttle. Gaps found anywhere are reported here for the live session
+and the connection-wide throttle. Gaps found anywhere are reported here for the live duties
 to recover.
 """
 
@@ -16,9 +16,8 @@ from marketpulse.feed.config import FeedClientConfig
 from marketpulse.feed.events import FeedEvent
 from marketpulse.feed.metrics import LinkMetrics
 from marketpulse.feed.outbox import Outbox
-from marketpulse.feed.sequencer import AckOutcome, Sequencer
-from marketpulse.feed.tokens import TokenKeeper, static_provider
-from marketpulse.feed.tracks import SubscriptionHooks
+from marketpulse.feed.sequencer import Sequencer
+from marketpulse.feed.tokens import TokenKeeper, guest
 from realtime_server.protocol import DEFAULT_THROTTLE_MS, ModifyAck, SubscribeAck, UnsubscribeAck
 
 
@@ -28,12 +27,10 @@ class FeedContext:
     def __init__(self, config: FeedClientConfig) -> None:
         self.config = config
         self.sequencer = Sequencer(
-            cache_size=config.replay_cache_size,
-            alert_memory=config.alert_ids_remembered,
-            gap_buffer=config.gap_buffer_size,
+            alert_memory=config.alert_ids_remembered, gap_buffer=config.gap_buffer_size
         )
         self.outbox = Outbox(config.outbox_size)
-        self.keeper = TokenKeeper(static_provider(None))
+        self.keeper = TokenKeeper(guest)
         self.metrics = LinkMetrics(config.rtt_window, config.rate_window_s)
         self.inbox: asyncio.Queue[FeedEvent] = asyncio.Queue()
         self.throttle_ms = DEFAULT_THROTTLE_MS
@@ -41,8 +38,6 @@ class FeedContext:
         self.gaps: set[str] = set()
         """Lossless channels with a gap, waiting for the live session to recover them."""
         self.gap_found = asyncio.Event()
-        self.throttle_held = asyncio.Event()
-        """Set when the client throttle holds an update back (the pump releases it)."""
         self._ids = itertools.count(1)
 
     def next_id(self, prefix: str) -> str:
@@ -51,8 +46,6 @@ class FeedContext:
     def emit(self, events: Iterable[FeedEvent]) -> None:
         for event in events:
             self.inbox.put_nowait(event)
-        if self.sequencer.next_throttle_due() is not None:
-            self.throttle_held.set()
 
     def report_gaps(self, channels: Iterable[str]) -> None:
         self.gaps.update(channels)
@@ -72,28 +65,24 @@ class FeedContext:
         *,
         requested: Sequence[str],
         reason: str,
-        hooks: SubscriptionHooks | None = None,
-    ) -> AckOutcome:
+    ) -> None:
         """Hold the ack's channels, replay what it recovered, reset what it did not."""
         self.throttle_ms = ack.throttle_ms
         patterns = [name for name in requested if name not in ack.positions]
         self.sequencer.drop(patterns)  # a pattern is held as the concrete channels it named
         outcome = self.sequencer.apply_ack(
-            ack.channels, ack.snapshot, ack.positions, ack.replay, reason=reason, hooks=hooks
+            ack.channels, ack.snapshot, ack.positions, ack.replay, reason=reason
         )
-        self.metrics.messages(sum(outcome.replayed.values()))
+        self.metrics.messages(outcome.replayed)
         self.emit(outcome.events)
         self.report_gaps(outcome.gaps)
-        return outcome
 
-    def apply_modify_ack(
-        self, ack: ModifyAck, *, requested: Sequence[str], hooks: SubscriptionHooks | None = None
-    ) -> None:
+    def apply_modify_ack(self, ack: ModifyAck, *, requested: Sequence[str]) -> None:
         self.throttle_ms = ack.throttle_ms
         self.sequencer.drop(ack.removed)
         self.sequencer.drop(name for name in requested if name not in ack.positions)
         outcome = self.sequencer.apply_ack(
-            list(ack.positions), ack.snapshot, ack.positions, {}, reason="subscribe", hooks=hooks
+            list(ack.positions), ack.snapshot, ack.positions, {}, reason="subscribe"
         )
         self.emit(outcome.events)
         self.report_gaps(outcome.gaps)

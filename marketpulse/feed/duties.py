@@ -1,4 +1,4 @@
-"""`LiveSession`: everything that happens while one socket is connected.
+"""`LiveDuties`: everything the client does while one socket is connected.
 
     resubscribe every held channel with `since` (recovered news is replayed, the rest reset)
     → live → until the socket closes, side by side:
@@ -21,10 +21,9 @@ from pydantic import BaseModel
 
 from marketpulse.feed.context import FeedContext
 from marketpulse.feed.errors import FeedError, FeedNotConnectedError, FeedRequestError
-from marketpulse.feed.events import Resynced, SubscriptionRefused
+from marketpulse.feed.events import SubscriptionRefused
 from marketpulse.feed.messages import now_ms
 from marketpulse.feed.outbox import OutboundRequest
-from marketpulse.feed.sequencer import AckOutcome
 from marketpulse.feed.transport import FeedSocket
 from realtime_server.protocol import (
     EVENT_PING,
@@ -48,8 +47,8 @@ MIN_REFRESH_GAP_S = 0.5
 MAX_RTT_MS = 600_000.0
 
 
-class LiveSession:
-    """One connected socket's life; `run` returns when the socket is gone."""
+class LiveDuties:
+    """One connected socket's duties; `run` returns when the socket is gone."""
 
     def __init__(self, ctx: FeedContext, socket: FeedSocket, go_live: Callable[[], None]) -> None:
         self.ctx = ctx
@@ -105,49 +104,36 @@ class LiveSession:
         sequencer = self.ctx.sequencer
         channels, since = sequencer.channels(), sequencer.positions()
         reason = "resubscribe" if since else "subscribe"
-        replayed: dict[str, int] = {}
-        reset: list[str] = []
-        recovered = True
         try:
             for start in range(0, len(channels), MAX_CHANNELS_PER_REQUEST):
                 chunk = channels[start : start + MAX_CHANNELS_PER_REQUEST]
                 try:
-                    ack, outcome = await self._subscribe(chunk, since, reason)
+                    await self._subscribe(chunk, since, reason)
                 except FeedRequestError as exc:
                     if exc.code == "rate_limited":
                         raise
                     await self._subscribe_each(chunk, since, exc)
-                    continue
-                recovered = recovered and ack.recovered
-                replayed.update(outcome.replayed)
-                reset.extend(name for name in outcome.reset_lossless if name in since)
         except FeedError as exc:
             logger.warning("feed resubscribe failed (%s); reconnecting", exc)
             await self.socket.close()
             return False
-        if since:
-            self.ctx.emit([Resynced(recovered, replayed, tuple(reset))])
         return True
 
     async def _subscribe(
         self, channels: Sequence[str], since: dict[str, Position], reason: str
-    ) -> tuple[SubscribeAck, AckOutcome]:
+    ) -> SubscribeAck:
         request = SubscribeRequest(
             id=self.ctx.next_id("resub"),
             channels=list(channels),
             throttle_ms=min(self.ctx.throttle_ms, MAX_THROTTLE_MS),
             since={name: since[name] for name in channels if name in since},
         )
-        outcomes: list[AckOutcome] = []
-        ack = await self.socket.request(
+        return await self.socket.request(
             EVENT_SUBSCRIBE,
             request.model_dump(mode="json"),
             SubscribeAck,
-            on_ack=lambda a: outcomes.append(
-                self.ctx.apply_subscribe_ack(a, requested=channels, reason=reason)
-            ),
+            on_ack=lambda ack: self.ctx.apply_subscribe_ack(ack, requested=channels, reason=reason),
         )
-        return ack, outcomes[0]
 
     async def _subscribe_each(
         self, channels: Sequence[str], since: dict[str, Position], refusal: FeedRequestError

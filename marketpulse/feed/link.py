@@ -6,7 +6,7 @@
        ├─ refused token_expired ─► mint a new token, retry at once (twice running: unauthorized)
        ├─ failed ─► next URL, sleep backoff(attempt) (full jitter); after N failures, or at once
        │           when the WebSocket is blocked, poll /api/snapshot meanwhile (state polling)
-       └─ open ─► LiveSession (resubscribe with since, live, ...) until the socket closes
+       └─ open ─► LiveDuties (resubscribe with since, live, ...) until the socket closes
                   ├─ goodbye reconnect=false ─► offline
                   ├─ goodbye token_expired ─► new token first;  shutdown ─► next URL first
                   └─ otherwise ─► reconnecting, and round again
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 from marketpulse.feed.backoff import Backoff
 from marketpulse.feed.context import FeedContext
-from marketpulse.feed.duties import LiveSession
+from marketpulse.feed.duties import LiveDuties
 from marketpulse.feed.errors import FeedConnectError, FeedError, FeedNotConnectedError
 from marketpulse.feed.events import LinkStateChanged
 from marketpulse.feed.messages import AUTH_REFUSAL_CODES, parse_batch
@@ -47,7 +47,7 @@ class Link:
         self.poller = SnapshotPoller(ctx.config.poll_timeout_s)
         self.refusal: tuple[str, str] | None = None
         """The code and message of the refusal that made the link unauthorized."""
-        self._session: LiveSession | None = None
+        self._session: LiveDuties | None = None
         self._poll_task: asyncio.Task[None] | None = None
         self._poll_ok = False
         self._down = ConnectionStatus(LinkState.RECONNECTING)
@@ -139,7 +139,7 @@ class Link:
     ) -> tuple[int, int] | None:
         """One open socket until it closes; the next (failures, url index), or None to stop."""
         await self._stop_polling()
-        session = self._session = LiveSession(self.ctx, socket, lambda: self._live(url))
+        session = self._session = LiveDuties(self.ctx, socket, lambda: self._live(url))
         try:
             await session.run()
         finally:

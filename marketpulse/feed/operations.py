@@ -20,12 +20,12 @@ from marketpulse.feed.context import FeedContext
 from marketpulse.feed.errors import FeedClosedError
 from marketpulse.feed.messages import AckT
 from marketpulse.feed.outbox import OutboundRequest
-from marketpulse.feed.tracks import SubscriptionHooks
 from realtime_server.protocol import (
     EVENT_ALERT_ACK,
     EVENT_ALERT_CREATE,
     EVENT_ALERT_DELETE,
     EVENT_ALERT_LIST,
+    EVENT_CATALOG,
     EVENT_MODIFY,
     EVENT_SUBSCRIBE,
     EVENT_UNSUBSCRIBE,
@@ -38,6 +38,8 @@ from realtime_server.protocol import (
     AlertListAck,
     AlertListRequest,
     AlertRuleAck,
+    CatalogAck,
+    CatalogRequest,
     ModifyAck,
     ModifyRequest,
     Request,
@@ -58,8 +60,6 @@ class FeedOperations:
         self,
         channels: Iterable[str],
         throttle_ms: int | None = None,
-        *,
-        hooks: SubscriptionHooks | None = None,
     ) -> SubscribeAck:
         """Subscribe; the snapshot arrives in the inbox (`ChannelReset`) before later updates.
         `throttle_ms` is the connection-wide server throttle (default: unchanged)."""
@@ -67,7 +67,7 @@ class FeedOperations:
         throttle = self._ctx.throttle_ms if throttle_ms is None else throttle_ms
 
         def applied(ack: SubscribeAck) -> None:
-            self._ctx.apply_subscribe_ack(ack, requested=names, reason="subscribe", hooks=hooks)
+            self._ctx.apply_subscribe_ack(ack, requested=names, reason="subscribe")
 
         return await self._request(
             EVENT_SUBSCRIBE,
@@ -90,8 +90,6 @@ class FeedOperations:
         add: Iterable[str] = (),
         remove: Iterable[str] = (),
         throttle_ms: int | None = None,
-        *,
-        hooks: SubscriptionHooks | None = None,
     ) -> ModifyAck:
         """Add and remove channels (and/or change the throttle) in one step."""
         added, removed = list(add), list(remove)
@@ -99,8 +97,12 @@ class FeedOperations:
             EVENT_MODIFY,
             lambda rid: ModifyRequest(id=rid, add=added, remove=removed, throttle_ms=throttle_ms),
             ModifyAck,
-            lambda ack: self._ctx.apply_modify_ack(ack, requested=added, hooks=hooks),
+            lambda ack: self._ctx.apply_modify_ack(ack, requested=added),
         )
+
+    async def catalog(self) -> CatalogAck:
+        """What the feed trades: every instrument with its name, and the source behind it."""
+        return await self._request(EVENT_CATALOG, lambda rid: CatalogRequest(id=rid), CatalogAck)
 
     async def alert_create(
         self, symbol: str, condition: AlertCondition | str, threshold: float, note: str = ""

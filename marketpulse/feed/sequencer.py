@@ -1,4 +1,4 @@
-"""The message pipeline: per-channel order, dedupe, gap detection, replay cache and hooks.
+"""The message pipeline: per-channel order, dedupe and gap detection.
 
 Every update the client hands on has passed through here, whatever carried it (a batch, a
 subscribe ack's replay or snapshot, an HTTP poll):
@@ -8,28 +8,17 @@ subscribe ack's replay or snapshot, an HTTP poll):
 - on a lossless channel (news, alerts) a `seq` beyond last + 1 is a gap: the channel's later
   updates are held back, and the caller resubscribes it with `since` (`apply_ack` then replays
   the missing messages and releases the held ones in order), or accepts a snapshot reset;
-- fired alerts are shown once per `id`, whichever path brings them (snapshot, batch, poll);
-- the last N updates per channel are kept (`recent`), and optional per-subscription hooks
-  run on the way out: `transform` (rewrite or drop) then `throttle_ms` (conflated channels
-  only: at most one update per window, the newest held back and released by
-  `flush_throttled`).
+- fired alerts are shown once per `id`, whichever path brings them (snapshot, batch, poll).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from marketpulse.feed.events import ChannelReset, FeedEvent
 from marketpulse.feed.messages import SnapshotResponse, now_ms, snapshot_items
-from marketpulse.feed.tracks import (
-    AlertMemory,
-    ChannelTrack,
-    PipelineCounters,
-    Snapshot,
-    SubscriptionHooks,
-)
+from marketpulse.feed.tracks import AlertMemory, ChannelTrack, PipelineCounters, Snapshot
 from realtime_server.protocol import (
     Bar,
     Batch,
@@ -44,29 +33,19 @@ from realtime_server.protocol import (
 @dataclasses.dataclass(frozen=True, slots=True)
 class AckOutcome:
     events: list[FeedEvent]
-    replayed: dict[str, int]
-    reset_lossless: list[str]
+    replayed: int
+    """Missed messages replayed from the ack's `replay`."""
     gaps: set[str]
 
 
 class Sequencer:
     """Per-channel sequencing state of one client; see the module docstring."""
 
-    def __init__(
-        self,
-        *,
-        cache_size: int = 100,
-        alert_memory: int = 10_000,
-        gap_buffer: int = 1_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, *, alert_memory: int = 10_000, gap_buffer: int = 1_000) -> None:
         self.counters = PipelineCounters()
-        self._cache_size = cache_size
         self._gap_buffer = gap_buffer
-        self._clock = clock
         self._tracks: dict[str, ChannelTrack] = {}
         self._alerts = AlertMemory(alert_memory)
-        self._held: set[str] = set()
 
     # -- what is held ---------------------------------------------------------------------------
 
@@ -84,11 +63,6 @@ class Sequencer:
             if t.epoch is not None and t.seq is not None
         }
 
-    def recent(self, channel: str) -> list[Update]:
-        """The channel's last applied updates, oldest first (snapshot items carry its seq)."""
-        track = self._tracks.get(channel)
-        return list(track.cache) if track else []
-
     def hold(self, channels: Iterable[str]) -> None:
         """Hold channels not yet subscribed (no position yet): the next connect subscribes them."""
         for name in channels:
@@ -98,7 +72,6 @@ class Sequencer:
     def drop(self, channels: Iterable[str]) -> None:
         for name in channels:
             self._tracks.pop(name, None)
-            self._held.discard(name)
 
     def abandon_recovery(self) -> None:
         """The socket dropped: forget held-back updates; `since` will recover them instead."""
@@ -128,32 +101,24 @@ class Sequencer:
         replay: Mapping[str, list[Update]],
         *,
         reason: str,
-        hooks: SubscriptionHooks | None = None,
     ) -> AckOutcome:
         """Take a subscribe/modify ack: replay recovered channels, reset the others."""
         resets: dict[str, tuple[ChannelData, ...]] = {}
         reset_at: dict[str, Position] = {}
         out: list[Update] = []
         gaps: set[str] = set()
-        replayed: dict[str, int] = {}
+        replayed = 0
         for name in channels:
             track = self._tracks.get(name) or self._new_track(name)
-            if hooks is not None:
-                track.hooks = hooks
             position = positions.get(name)
             if name in replay:
-                replayed[name] = len(replay[name])
+                replayed += len(replay[name])
                 self._replay(track, replay[name], position, out, gaps)
             elif self._take_snapshot(track, snapshot.get(name), position, out, gaps):
                 resets[name] = snapshot_items(snapshot.get(name))
                 if position is not None:
                     reset_at[name] = position
-        return AckOutcome(
-            self._events(resets, reset_at, out, reason),
-            replayed,
-            [n for n in resets if self._tracks[n].lossless],
-            gaps,
-        )
+        return AckOutcome(self._events(resets, reset_at, out, reason), replayed, gaps)
 
     def apply_poll(self, response: SnapshotResponse) -> list[FeedEvent]:
         """Turn a polled snapshot into the updates (or resets) the client has not seen."""
@@ -173,31 +138,10 @@ class Sequencer:
                 self._poll_updates(track, snapshot_items(value), position, out)
         return self._events(resets, reset_at, out, "poll")
 
-    # -- client-side throttle ---------------------------------------------------------------------
-
-    def next_throttle_due(self) -> float | None:
-        """When (monotonic seconds) the earliest held-back update may be released."""
-        dues = [self._tracks[n].throttle_due for n in self._held if n in self._tracks]
-        return min(dues) if dues else None
-
-    def flush_throttled(self) -> list[Update]:
-        """Release the held-back updates whose throttle window has passed."""
-        now = self._clock()
-        out: list[Update] = []
-        for name in list(self._held):
-            track = self._tracks.get(name)
-            if track is None or track.held is None:
-                self._held.discard(name)
-            elif now >= track.throttle_due:
-                out.append(track.held)
-                track.held, track.last_emit = None, now
-                self._held.discard(name)
-        return out
-
     # -- internals --------------------------------------------------------------------------------
 
     def _new_track(self, name: str) -> ChannelTrack:
-        track = self._tracks[name] = ChannelTrack(name, self._cache_size)
+        track = self._tracks[name] = ChannelTrack(name)
         return track
 
     def _offer(
@@ -227,28 +171,13 @@ class Sequencer:
         self._admit(track, update, out)
 
     def _admit(self, track: ChannelTrack, update: Update, out: list[Update]) -> None:
-        """An update in order: show each alert once, cache it, run the hooks."""
-        if isinstance(update.data, FiredAlert) and not self._alerts.first_sight(update.data.id):
+        """An update in order: show each alert once, note the newest bar, hand it on."""
+        data = update.data
+        if isinstance(data, FiredAlert) and not self._alerts.first_sight(data.id):
             self.counters.alert_repeats += 1
             return
-        track.cache.append(update)
-        hooks = track.hooks
-        if hooks.transform is not None:
-            transformed = hooks.transform(update)
-            if transformed is None:
-                self.counters.filtered += 1
-                return
-            update = transformed
-        if hooks.throttle_ms and not track.lossless:
-            now = self._clock()
-            if track.held is not None:
-                self.counters.throttled += 1
-            if now < track.last_emit + hooks.throttle_ms / 1000:
-                track.held = update
-                self._held.add(track.name)
-                return
-            track.held, track.last_emit = None, now
-            self._held.discard(track.name)
+        if isinstance(data, Bar) and (track.last_bar_start or 0) < data.start:
+            track.last_bar_start = data.start
         out.append(update)
 
     def _replay(
@@ -291,9 +220,8 @@ class Sequencer:
         else:
             if position is not None:
                 track.epoch, track.seq = position.epoch, seq
-            track.held = None
-            track.cache.clear()
-            track.cache.extend(Update(channel=track.name, seq=seq, data=i) for i in items)
+            starts = [item.start for item in items if isinstance(item, Bar)]
+            track.last_bar_start = max(starts, default=None)
             reset = True
         for update in held_back:
             self._offer(track, update, out, gaps)
@@ -327,8 +255,7 @@ class Sequencer:
                     self._offer(track, update, out, set())
             return
         if track.kind is ChannelKind.BARS:
-            last = track.cache[-1].data if track.cache else None
-            start = last.start if isinstance(last, Bar) else None
+            start = track.last_bar_start
             items = tuple(
                 b for b in items if isinstance(b, Bar) and (start is None or b.start >= start)
             )

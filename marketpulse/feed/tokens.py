@@ -50,11 +50,9 @@ def read_token(token: str) -> TokenInfo:
     return TokenInfo(token, _number(claims, "exp"), _number(claims, "iat"))
 
 
-def static_provider(auth: Mapping[str, Any] | None) -> TokenProvider:
-    """A provider that always returns the token of a fixed `auth` dict (it cannot re-mint)."""
-    token = auth.get("token") if auth else None
-    value = token if isinstance(token, str) and token else None
-    return lambda: value
+def guest() -> None:
+    """The provider of a client without credentials: it connects as a guest."""
+    return None
 
 
 class TokenKeeper:

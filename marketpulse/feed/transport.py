@@ -145,11 +145,7 @@ class FeedSocket:
                 await self._sio.emit(event, payload, namespace=NAMESPACE, callback=acknowledged)
             except sio_exceptions.BadNamespaceError:
                 raise FeedNotConnectedError(f"cannot send {event!r}: not connected") from None
-            timeout = self._config.request_timeout_s
-            try:
-                return await asyncio.wait_for(future, timeout)
-            except TimeoutError:
-                raise FeedTimeoutError(f"no ack to {event!r} within {timeout}s") from None
+            return await await_ack(future, self._config.request_timeout_s, event)
         finally:
             self._pending.discard(future)
 
@@ -197,6 +193,21 @@ class FeedSocket:
             if not future.done():
                 future.set_exception(FeedConnectionLostError("the connection dropped"))
         self._pending.clear()
+
+
+async def await_ack(future: asyncio.Future[AckT], timeout_s: float, event: str) -> AckT:
+    """The ack `future` resolves to, or `FeedTimeoutError` after `timeout_s`.
+
+    Not `asyncio.wait_for`: on Python 3.11 it returns the result instead of raising when a
+    cancellation arrives in the same turn as the ack, and a task that is being cancelled then
+    goes on running (a tab's feed client that never finished closing, seen on a loaded
+    machine). `asyncio.timeout` always lets the cancellation through.
+    """
+    try:
+        async with asyncio.timeout(timeout_s):
+            return await future
+    except TimeoutError:
+        raise FeedTimeoutError(f"no ack to {event!r} within {timeout_s}s") from None
 
 
 def _classify(exc: BaseException) -> ConnectFailureKind:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from marketpulse.catalog import KNOWN_SYMBOLS
 from marketpulse.components import (
     TableSort,
     add_symbol_form,
@@ -29,6 +28,7 @@ from marketpulse.pages.layout import TITLE, page_frame
 from marketpulse.state import (
     AlertsState,
     AuthState,
+    CatalogState,
     ChartState,
     ConnectionState,
     FeedState,
@@ -137,7 +137,7 @@ def _watchlist() -> rx.Component:
         updated_at=FreshnessState.quotes_at,
         link=LINK,
         tools=[
-            add_symbol_form(WatchlistState.add_symbol, KNOWN_SYMBOLS),
+            add_symbol_form(WatchlistState.add_symbol, CatalogState.options),
             watchlist_manager(
                 WatchlistState.symbols, WatchlistState.remove_symbol, WatchlistState.move_symbol
             ),

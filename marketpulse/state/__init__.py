@@ -3,7 +3,8 @@
 Hot: `QuotesState` (the visible watchlist rows, several times a second) and `FreshnessState`
 (when each widget's data last arrived). Warm: `ChartState` (a small tail per flush),
 `MarketState` (summary and movers, twice a second). Cold: `NewsState`, `AlertsState`,
-`ConnectionState` (the feed link and the user's live-update controls), `WatchlistState`,
+`ConnectionState` (the feed link and the user's live-update controls), `CatalogState` (what
+the feed trades), `WatchlistState`,
 `PreferencesState`, `LayoutState` (collapsed widgets), `AuthState`, `AnnouncerState`. `FeedState`
 owns the tab's one feed task, which writes all of the above in short locks.
 """
@@ -11,6 +12,7 @@ owns the tab's one feed task, which writes all of the above in short locks.
 from marketpulse.state.alerts import AlertsState
 from marketpulse.state.announcer import AnnouncerState
 from marketpulse.state.auth import AuthState
+from marketpulse.state.catalog import CatalogState
 from marketpulse.state.chart import ChartState
 from marketpulse.state.connection import ConnectionState, app_link
 from marketpulse.state.feed import FeedState
@@ -26,6 +28,7 @@ __all__ = [
     "AlertsState",
     "AnnouncerState",
     "AuthState",
+    "CatalogState",
     "ChartState",
     "ConnectionState",
     "FeedState",

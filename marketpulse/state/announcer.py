@@ -9,3 +9,8 @@ class AnnouncerState(rx.State):
     """Cold: written by the feed task at most every `ANNOUNCE_INTERVAL_S`, when enabled."""
 
     text: str = ""
+
+    def _say(self, sentence: str) -> None:
+        """Speak `sentence` (the region speaks a changed text only: an equal one is not sent)."""
+        if sentence != self.text:
+            self.text = sentence

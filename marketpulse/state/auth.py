@@ -3,9 +3,8 @@
 A login is a random token in the `mp_session` cookie whose SHA-256 the database keeps
 (`marketpulse.db.users`), so a reload or a new tab finds the user again (`restore_session`, in
 every page's on_load). Identity changes push the user's watchlist and preferences into their
-states and bump `_epoch`, which tells the tab's feed task to connect again with the new
-credentials. The feed JWT lives in backend-only vars and is minted (again) by `_feed_credentials`,
-which the feed task calls inside its short lock: signing is local CPU work, no I/O.
+states and change `_subject`, the user's feed identity: the tab's feed task reads it and
+connects again as the new user (its feed client mints that user's tokens itself).
 
 Every database call goes through `run_db`, in a worker thread, never on the event loop that
 streams every tab's prices.
@@ -20,7 +19,6 @@ import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from marketpulse.auth.feed_tokens import FeedKeyError, get_issuer
 from marketpulse.auth.passwords import (
     hash_password_async,
     needs_rehash,
@@ -33,7 +31,6 @@ from marketpulse.auth.rules import (
     normalize_username,
 )
 from marketpulse.auth.throttle import ADDRESS_THROTTLE, USERNAME_THROTTLE
-from marketpulse.catalog import default_symbols
 from marketpulse.config import get_config
 from marketpulse.db import users, watchlists
 from marketpulse.db.offload import run_db
@@ -42,10 +39,13 @@ from marketpulse.db.users import Account
 from marketpulse.display.preferences import Preferences
 from marketpulse.state.preferences import PreferencesState
 from marketpulse.state.watchlist import WatchlistState
+from marketpulse.watchlist.defaults import default_symbols
 
 logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "mp_session"
+UNRESOLVED = "\0"
+"""`_resolved_token` before the first resolution (no cookie value is a NUL)."""
 LOGIN_FAILED = "Incorrect username or password."
 SERVER_TROUBLE = "We could not reach the account database; please try again in a moment."
 
@@ -64,11 +64,8 @@ class AuthState(rx.State):
 
     _user_id: int = 0
     _subject: str = ""
-    _resolved_token: str = "\0"
+    _resolved_token: str = UNRESOLVED
     """The cookie value the current identity was resolved from (`\\0`: not resolved yet)."""
-    _epoch: int = 0
-    _feed_token: str = ""
-    _feed_token_expires_at: int = 0
 
     @rx.var
     def is_guest(self) -> bool:
@@ -201,33 +198,14 @@ class AuthState(rx.State):
         self.username = ""
         self._user_id = 0
         self._subject = ""
-        if was_user or self._epoch == 0:
+        if was_user or self._resolved_token == UNRESOLVED:
             await self._identity_changed(default_symbols(), Preferences())
 
     async def _identity_changed(self, symbols: list[str], preferences: Preferences) -> None:
-        self._feed_token = ""
-        self._feed_token_expires_at = 0
-        self._epoch += 1
         watchlist = await self.get_state(WatchlistState)
         watchlist._load(self._user_id, symbols)
         settings = await self.get_state(PreferencesState)
         settings._load(self._user_id, preferences)
-
-    # -- the feed task's view (called inside its lock; not events) ------------------------------
-
-    def _feed_credentials(self, now: float | None = None) -> str | None:
-        """The feed token to present (minted again when due), or None for a guest."""
-        if not self._subject:
-            return None
-        try:
-            issuer = get_issuer()
-        except FeedKeyError:
-            logger.exception("cannot sign feed tokens; connecting as a guest")
-            return None
-        if not self._feed_token or issuer.refresh_due(self._feed_token_expires_at, now):
-            minted = issuer.mint(self._subject, now)
-            self._feed_token, self._feed_token_expires_at = minted.token, minted.expires_at
-        return self._feed_token
 
 
 # -- units of work for `run_db` (each runs in a worker thread with its own session) -------------

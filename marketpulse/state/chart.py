@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from marketpulse.catalog import company_name, default_symbols, is_known
 from marketpulse.display.chart import CHART_MODES, DEFAULT_INTERVAL, INTERVALS
 from marketpulse.display.quotes import PLACEHOLDER, format_price
+from marketpulse.state.catalog import CatalogState
 from marketpulse.streaming.desk import ChartDelta
+from marketpulse.watchlist.defaults import default_symbols
+from realtime_server.protocol import SYMBOL_PATTERN
 
 
 class ChartState(rx.State):
@@ -31,10 +33,8 @@ class ChartState(rx.State):
     tail: list[dict[str, float]] = []
     revision: int = 0
     last_price: str = PLACEHOLDER
-
-    @rx.var
-    def company(self) -> str:
-        return company_name(self.symbol)
+    company: str = ""
+    """The chart's company, named by the feed's catalog ("" until it arrives)."""
 
     @rx.var
     def label(self) -> str:
@@ -42,12 +42,13 @@ class ChartState(rx.State):
         return f"{self.symbol} {self.interval} price chart"
 
     @rx.event
-    def select_symbol(self, symbol: str) -> rx.event.EventSpec | None:
+    async def select_symbol(self, symbol: str) -> rx.event.EventSpec | None:
         symbol = str(symbol).strip().upper()
-        if not is_known(symbol):
-            return rx.toast.error(f"{symbol or 'That'} is not a symbol this app knows.")
+        catalog = await self.get_state(CatalogState)
+        if not SYMBOL_PATTERN.fullmatch(symbol) or not catalog._offers(symbol):
+            return rx.toast.error(f"{symbol[:20] or 'That'} is not a symbol this market trades.")
         if symbol != self.symbol:
-            self.symbol = symbol
+            self.symbol, self.company = symbol, ""  # the feed task names it from the catalog
             self._clear()
         return None
 

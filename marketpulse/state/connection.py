@@ -71,14 +71,11 @@ class ConnectionState(rx.State):
         self._reconnect_requested = False
         return True
 
-    def _apply_status(self, state: LinkState, status: ConnectionStatus | None) -> None:
-        self.status = state.value
-        if status is not None and status.state is state:
-            self.attempt = status.attempt
-            self.next_retry_at = status.next_retry_at or 0
-            self.reason = status.reason
-        else:
-            self.attempt, self.next_retry_at, self.reason = 0, 0, ""
+    def _apply_status(self, status: ConnectionStatus) -> None:
+        self.status = status.state.value
+        self.attempt = status.attempt
+        self.next_retry_at = status.next_retry_at or 0
+        self.reason = status.reason
 
     def _apply_metrics(self, metrics: FeedMetricsSnapshot) -> None:
         rtt, p95 = round(metrics.rtt_p50_ms or 0), round(metrics.rtt_p95_ms or 0)

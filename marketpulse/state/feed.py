@@ -1,4 +1,5 @@
-"""`FeedState`: the one background feed task per browser tab, and how it feeds the other states.
+"""`FeedState`: the one background feed task per browser tab — a thin shell that reads the
+tab's states, asks `TabFeed` what to do, and writes the answer back.
 
 The page's `on_load` calls `start_feed`, which takes a fresh lease and starts `stream_feed`.
 Reflex 0.10 runs that task as part of the page's on_load chain and cancels the chain when the
@@ -9,20 +10,19 @@ disconnect is still being noticed): only the task holding the current lease writ
 that finds its lease taken stops.
 
 The loop, with every network wait outside the state lock:
-1. wait for feed events (at most `IDLE_WAKE_S`) and fold them into the tab's `Desk`;
-2. in one short `async with self` block: read what the tab wants (`FeedPlan`: credentials,
-   watchlist, chart, update rate, which widgets are open, paused, visible) and, when updates
-   may be shown, hand each open widget's state what changed since it was last shown (quotes,
-   chart tail, headlines, summary, fired alerts, freshness stamps, link quality);
-3. after the block: `FeedSession.reconcile` makes the subscription match the plan, in a task of
-   its own, and alert requests are sent by `AlertJobs`; their outcomes are applied next time.
+1. wait for feed events (at most `IDLE_WAKE_S`) and fold them into the tab's `TabFeed`, with
+   what the last subscription sync and alert requests brought back;
+2. in one short `async with self` block: read a `TabView` from the states, ask the `TabFeed`
+   for this round's `Delivery`, and write it into the states;
+3. after the block: sync the subscription to the plan (`TabSubscription.reconcile`, a task of
+   its own), send alert requests (`AlertJobs`), drop refused symbols from the stored
+   watchlist, reconnect if the user asked, and send the round's notices as toasts.
 There is no second timer on this side: the feed server already conflates per throttle window.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
 import uuid
@@ -30,11 +30,15 @@ from collections.abc import AsyncIterator
 
 import reflex as rx
 
+from marketpulse.auth.feed_tokens import mint_feed_token, signing_ready
 from marketpulse.config import get_config
-from marketpulse.feed import Coalesced, FeedClient, LinkState, coalesce
+from marketpulse.db import watchlists
+from marketpulse.db.offload import run_db
+from marketpulse.feed import ConnectionStatus, FeedClientConfig, LinkState
 from marketpulse.state.alerts import AlertsState
 from marketpulse.state.announcer import AnnouncerState
 from marketpulse.state.auth import AuthState
+from marketpulse.state.catalog import CatalogState
 from marketpulse.state.chart import ChartState
 from marketpulse.state.connection import ConnectionState
 from marketpulse.state.freshness import FreshnessState
@@ -43,22 +47,17 @@ from marketpulse.state.market import MarketState
 from marketpulse.state.news import NewsState
 from marketpulse.state.preferences import PreferencesState
 from marketpulse.state.quotes import QuotesState
-from marketpulse.state.watchlist import WatchlistState, drop_stored_symbols
-from marketpulse.streaming import FeedPlan, FeedSession
-from marketpulse.streaming.alert_jobs import AlertJobs, AlertOutcome, AlertRequest
-from marketpulse.streaming.announce import ANNOUNCE_INTERVAL_S, biggest_move
-from marketpulse.streaming.desk import Desk
-from marketpulse.streaming.plan import SyncResult
-from realtime_server.protocol import bars_channel
+from marketpulse.state.watchlist import WatchlistState
+from marketpulse.streaming.alert_jobs import AlertJobs
+from marketpulse.streaming.rounds import WIDGETS, Delivery, Notice, TabView
+from marketpulse.streaming.subscription import TabSubscription
+from marketpulse.streaming.tab_feed import TabFeed
 
 logger = logging.getLogger(__name__)
 
 IDLE_WAKE_S = 0.5
-"""Longest wait for feed events before the task looks at the plan again (watchlist, token)."""
-METRICS_EVERY_S = 1.0
-"""How often the link's round trip and quality gauge are refreshed on the page."""
-GUEST_REFUSED_TOAST = "This price feed requires an account: log in to see live prices."
-USER_REFUSED_TOAST = "The price feed did not accept your login; it is retried every 30 seconds."
+"""Longest wait for feed events before the task looks at the tab again (watchlist, login)."""
+FAILURE_NOTICE = Notice("error", "Live prices stopped after an error. Reload the page to resume.")
 
 Toasts = list[rx.event.EventSpec]
 
@@ -67,43 +66,17 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-@dataclasses.dataclass(slots=True)
-class TabView:
-    """What the tab shows right now, read inside the lock with the plan."""
-
-    showing: bool
-    open_widgets: set[str]
-    announce: bool
-    watchlist_version: int
-    reconnect: bool
-    requests: list[AlertRequest]
+def _toast(notice: Notice) -> rx.event.EventSpec:
+    show = getattr(rx.toast, notice.level)
+    return show(notice.text, id=notice.key) if notice.key else show(notice.text)
 
 
-@dataclasses.dataclass(slots=True)
-class TaskMemory:
-    """What the task remembers between two blocks (locals of one tab's task)."""
-
-    seen_version: int = -1
-    announced_at: float = 0.0
-    metrics_at: float = 0.0
-    listed_for: str = ""
-    """The user whose alert rules were last asked for ("": none yet)."""
-    alerts_user: str = ""
-    """The user whose alerts the alerts state shows."""
-    was_open: set[str] = dataclasses.field(default_factory=set)
-    unacked: list[str] = dataclasses.field(default_factory=list)
-    """Ids of fired alerts shown since the last acknowledgement was sent."""
-    synced_plan: FeedPlan | None = None
-    synced_at: float = 0.0
-
-    def due_for_sync(self, plan: FeedPlan, update: Coalesced) -> bool:
-        """Sync the subscription when the plan or the link changed, else every `IDLE_WAKE_S`
-        (for the session's timed duties: token hand-over, failover, retrying a refusal)."""
-        now = time.monotonic()
-        if plan == self.synced_plan and update.state is None and now - self.synced_at < IDLE_WAKE_S:
-            return False
-        self.synced_plan, self.synced_at = plan, now
-        return True
+def _subscription() -> TabSubscription:
+    config = get_config()
+    client = FeedClientConfig(
+        socketio_path=config.feed_socketio_path, request_timeout_s=config.feed_request_timeout_s
+    )
+    return TabSubscription(client, config.feed_url_list(), mint_feed_token)
 
 
 class FeedState(rx.State):
@@ -117,60 +90,48 @@ class FeedState(rx.State):
         """The page's on_load: show the watchlist's rows, take a new lease, start the task."""
         watchlist = await self.get_state(WatchlistState)
         quotes = await self.get_state(QuotesState)
-        quotes._show(list(watchlist.symbols), {}, _now_ms())
+        quotes._follow(list(watchlist.symbols))
         connection = await self.get_state(ConnectionState)
-        connection._apply_status(LinkState.CONNECTING, None)
+        connection._apply_status(ConnectionStatus(LinkState.CONNECTING))
         self._lease = uuid.uuid4().hex
         return FeedState.stream_feed(self._lease)
 
     @rx.event(background=True)
     async def stream_feed(self, lease: str) -> AsyncIterator[rx.event.EventSpec]:
         """Stream the tab's channels from the feed server into its states until cancelled."""
-        config = get_config()
-        session = FeedSession(
-            lambda: FeedClient(
-                socketio_path=config.feed_socketio_path,
-                request_timeout=config.feed_request_timeout_s,
-            ),
-            config.feed_url_list(),
-            failover_after_s=config.feed_failover_after_s,
-        )
-        desk = Desk()
+        subscription = _subscription()
+        tab = TabFeed()
         jobs = AlertJobs()
-        memory = TaskMemory()
         logger.debug("feed task %s starting", lease[:8])
         try:
             async with self:
                 if self._lease != lease:
                     return
-                plan, _ = await self._read()
-            desk.follow_chart(bars_channel(*plan.chart) if plan.chart else None)
-            session.start(plan)
+                view, _ = await self._read()
+            subscription.start(tab.begin(view))
             while True:
-                update = coalesce(await session.next_events(IDLE_WAKE_S))
-                synced = session.completed()
-                outcomes = jobs.completed()
-                desk.absorb(update, _now_ms())
-                if synced and synced.rejected and synced.plan.user_id:
-                    refused = list(synced.rejected)
-                    await asyncio.to_thread(drop_stored_symbols, synced.plan.user_id, refused)
+                tab.desk.fold(await subscription.next_events(IDLE_WAKE_S), _now_ms())
+                tab.took_sync(subscription.completed())
+                tab.took_outcomes(jobs.completed())
                 async with self:
                     if self._lease != lease:
                         logger.debug("feed task %s superseded", lease[:8])
                         return
-                    plan, view = await self._read()
-                    toasts = await self._apply(plan, view, desk, update, session, memory)
-                    toasts += await self._apply_sync(synced, outcomes)
-                if memory.due_for_sync(plan, update):
-                    session.reconcile(plan)
-                self._send_alert_requests(session, jobs, plan, view, memory)
-                if view.reconnect:
-                    await session.reconnect_now(plan)
+                    view, reconnect = await self._read()
+                    delivery = tab.deliver(view, _now_ms(), subscription.metrics)
+                    toasts = await self._write(delivery)
+                plan = tab.plan(view)
+                if tab.due_for_sync(plan, link_changed=delivery.link is not None):
+                    subscription.reconcile(plan)
+                requests = tab.alert_requests(view, subscription.state is LinkState.LIVE)
+                if requests and subscription.client is not None:
+                    jobs.submit(subscription.client, requests)
+                if delivery.drop_stored is not None:
+                    await run_db(watchlists.drop_symbols, *delivery.drop_stored)
+                if reconnect:
+                    await subscription.reconnect_now(plan)
                 for toast in toasts:
                     yield toast
-                if update.state is LinkState.UNAUTHORIZED and session.refused(plan):
-                    message = USER_REFUSED_TOAST if plan.token else GUEST_REFUSED_TOAST
-                    yield rx.toast.error(message, id="feed-unauthorized")
         except asyncio.CancelledError:
             logger.debug("feed task %s cancelled", lease[:8])
             raise
@@ -178,16 +139,16 @@ class FeedState(rx.State):
             logger.exception("feed task %s failed", lease[:8])
             async with self:
                 connection = await self.get_state(ConnectionState)
-                connection._apply_status(LinkState.OFFLINE, None)
-            yield rx.toast.error("Live prices stopped after an error. Reload the page to resume.")
+                connection._apply_status(ConnectionStatus(LinkState.OFFLINE, reason="failed"))
+            yield _toast(FAILURE_NOTICE)
         finally:
             await jobs.close()
-            await session.close()
+            await subscription.close()
 
     # -- inside the lock --------------------------------------------------------------------------
 
-    async def _read(self) -> tuple[FeedPlan, TabView]:
-        """What the tab wants from the feed, and what it shows."""
+    async def _read(self) -> tuple[TabView, bool]:
+        """What the tab's states say, and whether the user asked to reconnect."""
         auth = await self.get_state(AuthState)
         watchlist = await self.get_state(WatchlistState)
         preferences = await self.get_state(PreferencesState)
@@ -195,130 +156,63 @@ class FeedState(rx.State):
         layout = await self.get_state(LayoutState)
         connection = await self.get_state(ConnectionState)
         alerts = await self.get_state(AlertsState)
-        token = auth._feed_credentials()
-        open_widgets = {"quotes", "summary"} | {
-            widget
-            for widget in ("chart", "movers", "news", "alerts")
-            if widget not in layout.collapsed
-        }
-        plan = FeedPlan(
-            credentials_epoch=auth._epoch,
-            token=token,
+        view = TabView(
+            subject=auth._subject if auth._subject and signing_ready() else "",
+            user_id=auth._user_id,
             symbols=tuple(watchlist.symbols),
             throttle_ms=preferences.update_rate_ms,
-            user_id=auth._user_id,
             chart=chart._follows(),
-            market=True,
-            alerts_user=auth._subject if token else "",
-        )
-        view = TabView(
             showing=connection._showing(),
-            open_widgets=open_widgets,
+            open_widgets=WIDGETS.difference(layout.collapsed),
             announce=preferences.announcements,
             watchlist_version=watchlist._version,
-            reconnect=connection._take_reconnect(),
-            requests=alerts._take_requests(),
+            alert_requests=tuple(alerts._take_requests()),
         )
-        return plan, view
+        return view, connection._take_reconnect()
 
-    async def _apply(
-        self,
-        plan: FeedPlan,
-        view: TabView,
-        desk: Desk,
-        update: Coalesced,
-        session: FeedSession,
-        memory: TaskMemory,
-    ) -> Toasts:
-        """Hand each open widget what changed since it was last shown; return toasts to send."""
-        connection = await self.get_state(ConnectionState)
-        if update.state is not None:
-            connection._apply_status(update.state, update.status)
-        if time.monotonic() - memory.metrics_at >= METRICS_EVERY_S:
-            memory.metrics_at = time.monotonic()
-            metrics = session.metrics()
-            if metrics is not None:
-                connection._apply_metrics(metrics)
-        chart = await self.get_state(ChartState)
-        desk.follow_chart(bars_channel(*plan.chart) if plan.chart else None)
-        if plan.alerts_user != memory.alerts_user:
-            memory.alerts_user = plan.alerts_user
-            alerts = await self.get_state(AlertsState)
-            alerts._reset()
-        if not view.showing:
-            memory.was_open = set()  # everything is redrawn when the page shows updates again
-            return []
-        opened = view.open_widgets - memory.was_open
-        memory.was_open = set(view.open_widgets)
-        if "chart" in opened:
-            desk.redraw_chart()
-        quotes = await self.get_state(QuotesState)
-        quotes._show(list(plan.symbols), desk.take_quotes(), _now_ms())
-        if "chart" in view.open_widgets:
-            delta = desk.take_chart()
-            if delta is not None:
-                chart._apply(delta)
-        summary = desk.take_summary()
-        if "movers" in opened:
-            summary = desk.summary  # folded until now: catch the lists up at once
-        if summary is not None:
+    async def _write(self, delivery: Delivery) -> Toasts:
+        """Give each state what the round delivers; return the toasts to send."""
+        if delivery.link is not None:
+            connection = await self.get_state(ConnectionState)
+            connection._apply_status(delivery.link)
+        if delivery.metrics is not None:
+            connection = await self.get_state(ConnectionState)
+            connection._apply_metrics(delivery.metrics)
+        if delivery.catalog is not None:
+            catalog = await self.get_state(CatalogState)
+            catalog._apply(delivery.catalog)
+        if delivery.dropped:
+            watchlist = await self.get_state(WatchlistState)
+            watchlist._drop(list(delivery.dropped))
+        if delivery.watchlist is not None:
+            quotes = await self.get_state(QuotesState)
+            quotes._show(delivery.watchlist, _now_ms())
+        if delivery.chart is not None or delivery.chart_company is not None:
+            chart = await self.get_state(ChartState)
+            if delivery.chart is not None:
+                chart._apply(delivery.chart)
+            if delivery.chart_company is not None:
+                chart.company = delivery.chart_company
+        if delivery.summary is not None:
             market = await self.get_state(MarketState)
-            market._apply(summary, movers="movers" in view.open_widgets)
-        fresh_news = desk.take_news()
-        news_due = fresh_news or view.watchlist_version != memory.seen_version or "news" in opened
-        if news_due and "news" in view.open_widgets:
+            market._apply(delivery.summary, delivery.movers, delivery.names)
+        if delivery.news is not None:
             news = await self.get_state(NewsState)
-            news._apply(desk.news, fresh_news, list(plan.symbols))
-        memory.seen_version = view.watchlist_version
-        freshness = await self.get_state(FreshnessState)
-        freshness._apply(desk.received_at, {"quotes", "chart", "summary", "news"})
-        if view.announce and time.monotonic() - memory.announced_at >= ANNOUNCE_INTERVAL_S:
-            sentence = biggest_move(desk.quotes, plan.symbols)
-            if sentence:
-                memory.announced_at = time.monotonic()
-                announcer = await self.get_state(AnnouncerState)
-                announcer.text = sentence
-        fired = desk.take_fired()
-        if not fired:
-            return []
-        alerts = await self.get_state(AlertsState)
-        memory.unacked += [alert.id for alert in fired]
-        return alerts._apply_fired(fired)
-
-    async def _apply_sync(self, synced: SyncResult | None, outcomes: list[AlertOutcome]) -> Toasts:
-        """Apply what the last subscription sync and alert requests brought back."""
-        toasts: Toasts = []
-        if synced is not None:
-            if synced.rejected:
-                watchlist = await self.get_state(WatchlistState)
-                watchlist._drop(list(synced.rejected))
-            toasts += [rx.toast.warning(m) for m in synced.rejected.values()]
-            toasts += [rx.toast.warning(m) for m in synced.refused_other.values()]
-        if outcomes:
+            news._apply(delivery.news.rows, delivery.news.fresh, list(delivery.news.symbols))
+        if delivery.freshness:
+            freshness = await self.get_state(FreshnessState)
+            freshness._apply(delivery.freshness)
+        if delivery.announcement:
+            announcer = await self.get_state(AnnouncerState)
+            announcer._say(delivery.announcement)
+        toasts = [_toast(notice) for notice in delivery.notices]
+        if delivery.alerts_reset or delivery.fired or delivery.alert_outcomes:
             alerts = await self.get_state(AlertsState)
-            for outcome in outcomes:
+            if delivery.alerts_reset:
+                alerts._reset()
+            for outcome in delivery.alert_outcomes:
                 toast = alerts._apply_outcome(outcome)
                 if toast is not None:
                     toasts.append(toast)
+            toasts += alerts._apply_fired(delivery.fired)
         return toasts
-
-    # -- after the lock ---------------------------------------------------------------------------
-
-    @staticmethod
-    def _send_alert_requests(
-        session: FeedSession, jobs: AlertJobs, plan: FeedPlan, view: TabView, memory: TaskMemory
-    ) -> None:
-        """Send the user's alert requests, list the rules of a new user, ack shown alerts."""
-        client = session.client
-        if client is None or not plan.alerts_user:
-            memory.listed_for = ""
-            return
-        requests = list(view.requests)
-        if memory.listed_for != plan.alerts_user and session.state is LinkState.LIVE:
-            memory.listed_for = plan.alerts_user
-            requests.insert(0, AlertRequest("list"))
-        if memory.unacked:
-            requests.append(AlertRequest("ack", alert_ids=tuple(memory.unacked)))
-            memory.unacked = []
-        if requests:
-            jobs.submit(client, requests)  # type: ignore[arg-type]

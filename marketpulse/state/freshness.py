@@ -19,8 +19,8 @@ class FreshnessState(rx.State):
     summary_at: int = 0
     news_at: int = 0
 
-    def _apply(self, received_at: Mapping[str, int], widgets: set[str]) -> None:
-        for widget in widgets:
-            stamp = received_at.get(widget, 0)
+    def _apply(self, received_at: Mapping[str, int]) -> None:
+        """Take the widgets' new stamps (an unchanged one is not assigned, so not sent)."""
+        for widget, stamp in received_at.items():
             if stamp and stamp != getattr(self, f"{widget}_at"):
                 setattr(self, f"{widget}_at", stamp)

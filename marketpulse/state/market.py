@@ -7,9 +7,10 @@ left alone while that widget is folded, and caught up when it opens.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import reflex as rx
 
-from marketpulse.catalog import company_name
 from marketpulse.display.summary import IndexTile, MoverRow, summary_view
 from realtime_server.protocol import Summary
 
@@ -25,10 +26,10 @@ class MarketState(rx.State):
     losers: list[MoverRow] = []
     most_active: list[MoverRow] = []
 
-    def _apply(self, summary: Summary, movers: bool = True) -> None:
+    def _apply(self, summary: Summary, movers: bool, names: Mapping[str, str]) -> None:
         """Show `summary` in the header strip, and in the movers lists when `movers` (the
         widget is open: a folded one is sent nothing)."""
-        view = summary_view(summary, company_name)
+        view = summary_view(summary, names)
         self.indices = view.indices
         self.advancers, self.decliners, self.unchanged = (
             view.advancers,

@@ -14,13 +14,14 @@ from collections.abc import Callable
 import reflex as rx
 from sqlmodel import Session
 
-from marketpulse.catalog import default_symbols
 from marketpulse.config import get_config
 from marketpulse.db import watchlists
 from marketpulse.db.offload import run_db
+from marketpulse.state.catalog import CatalogState
+from marketpulse.watchlist.defaults import default_symbols
 from marketpulse.watchlist.rules import (
     WatchlistError,
-    check_known,
+    check_offered,
     moved,
     normalize_symbol,
     with_symbol,
@@ -47,7 +48,8 @@ class WatchlistState(rx.State):
         limit = get_config().watchlist_max_symbols
         try:
             symbol = normalize_symbol(str(form.get("symbol", "")))
-            check_known(symbol)
+            catalog = await self.get_state(CatalogState)
+            check_offered(symbol, catalog._offers(symbol))
             await self._change(
                 lambda db, user_id: watchlists.add_symbol(db, user_id, symbol, limit),
                 lambda current: with_symbol(current, symbol, limit),
@@ -108,13 +110,3 @@ class WatchlistState(rx.State):
             self._set(await run_db(stored, self._user_id))
         else:
             self._set(local(list(self.symbols)))
-
-
-def drop_stored_symbols(user_id: int, symbols: list[str]) -> None:
-    """Remove refused symbols from a user's stored watchlist (run off the event loop)."""
-    with rx.session() as db:
-        for symbol in symbols:
-            try:
-                watchlists.remove_symbol(db, user_id, symbol)
-            except WatchlistError:
-                continue

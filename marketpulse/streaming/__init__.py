@@ -1,12 +1,8 @@
-"""Driving one tab's feed client from what the tab wants (no Reflex here).
+"""One tab's feed task, in plain Python (no Reflex here).
 
-`FeedPlan` is what the tab wants, read from its states in one short lock: credentials, symbols,
-update rate. `FeedSession` owns the feed client and makes the live subscription match the plan
-with network calls made outside any state lock; `announce` turns quotes into the spoken
-summary of price moves.
+`TabSubscription` owns the tab's feed client and keeps its subscription equal to the tab's
+`FeedPlan`, with every network call outside the state lock; `Desk` folds the feed's events
+into the tab's latest data; `TabFeed` decides, round by round, what each widget is given
+(`TabView` in, `Delivery` out, in `rounds`); `AlertJobs` sends the user's alert requests;
+`announce` and `quality` shape the spoken summary and the link gauge.
 """
-
-from marketpulse.streaming.plan import FeedPlan, SyncResult
-from marketpulse.streaming.subscription import FeedSession
-
-__all__ = ["FeedPlan", "FeedSession", "SyncResult"]

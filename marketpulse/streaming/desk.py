@@ -1,15 +1,16 @@
 """`Desk`: one tab's latest view of the market, gathered from feed events between two showings.
 
-The tab's feed task folds every run of events into the desk (`absorb`, outside the state
-lock), then, inside its short lock, takes from it what changed since the widget was last shown
-(`take_*`). A widget that is not being shown (updates paused, tab hidden, widget collapsed)
-simply is not taken from: its changes keep accumulating here, latest value per key, and the
-next take catches it up at once. Nothing here knows Reflex; the states turn what they take into
-display rows.
+The tab's feed task folds every run of feed events into the desk as they arrive (`fold`,
+outside the state lock: the one place events become the tab's data), then, inside its short
+lock, takes from it what changed since each widget was last shown (`take_*`). A widget that
+is not being shown (updates paused, tab hidden, widget collapsed) simply is not taken from:
+its changes keep accumulating here, latest value per key, and the next take catches it up at
+once. Nothing here knows Reflex.
 
-What is kept, and how much: the latest quote per symbol; the chart's window of bars for the
-one bars channel the chart follows (at most `chart_points`, oldest dropped); the newest
-`news_limit` headlines; the newest summary; fired alerts not shown yet.
+What is kept, and how much: the link's newest status; the latest quote per symbol; the chart's
+window of bars for the one bars channel the chart follows (at most `chart_points`, oldest
+dropped); the newest `news_limit` headlines; the newest summary; fired alerts not shown yet;
+channels the feed refused on a resubscription.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from typing import TypeVar
 
 from marketpulse.display.chart import ChartPoint, changed_points, merge_points, tail_points
 from marketpulse.display.news import NewsRow, merge_news
-from marketpulse.feed import Coalesced
+from marketpulse.feed import (
+    Batch,
+    ChannelReset,
+    ConnectionStatus,
+    FeedEvent,
+    LinkStateChanged,
+    SubscriptionRefused,
+)
 from realtime_server.protocol import (
     SUMMARY_CHANNEL,
     Bar,
@@ -57,6 +65,8 @@ class Desk:
         self.news: list[NewsRow] = []
         """The newest headlines, newest first."""
         self.summary: Summary | None = None
+        self.link: ConnectionStatus | None = None
+        """The link's newest status (None before the first change)."""
         self.received_at: dict[str, int] = {}
         """When (app clock, ms) data last arrived for "quotes", "chart", "summary", "news"."""
         self._moved: dict[str, Quote] = {}
@@ -68,6 +78,8 @@ class Desk:
         self._news_new: list[NewsRow] = []
         self._summary_new = False
         self._fired: list[FiredAlert] = []
+        self._link_new = False
+        self._refused: dict[str, str] = {}
 
     # -- in -----------------------------------------------------------------------------------
 
@@ -79,32 +91,39 @@ class Desk:
         self.points = []
         self._chart_reset = True
 
-    def absorb(self, update: Coalesced, now_ms: int) -> None:
-        """Fold a coalesced run of feed events in (resets first, then the updates)."""
-        for channel, items in update.resets.items():
-            self._absorb_reset(channel, items, now_ms)
-        if update.quotes:
-            for quote in update.quotes.values():
-                self.quotes[quote.symbol] = quote
-                self._moved[quote.symbol] = quote
-            self.received_at["quotes"] = now_ms
-        bars = update.bars.get(self.chart_channel or "")
-        if bars:
-            self.points = merge_points(self.points, bars, self.chart_points)
-            self.received_at["chart"] = now_ms
-        fresh = update.news.get(NEWS_CHANNEL)
-        if fresh:
-            self._add_news(fresh)
-        if update.batches or update.resets:
+    def fold(self, events: Iterable[FeedEvent], now_ms: int) -> None:
+        """Fold a run of feed events in, in arrival order (a reset replaces, a batch updates)."""
+        delivered = False
+        for event in events:
+            if isinstance(event, Batch):
+                self._fold_batch(event, now_ms)
+                delivered = True
+            elif isinstance(event, ChannelReset):
+                for channel, items in event.items.items():
+                    self._fold_reset(channel, items, now_ms)
+                delivered = True
+            elif isinstance(event, LinkStateChanged):
+                self.link = event.status or ConnectionStatus(event.state)
+                self._link_new = True
+            elif isinstance(event, SubscriptionRefused):
+                self._refused.update(dict.fromkeys(event.channels, event.code))
+        if delivered:
             # News comes when it happens: a delivering link is what keeps the feed current.
             self.received_at["news"] = now_ms
-        if update.summary is not None:
-            self.summary = update.summary
-            self._summary_new = True
-            self.received_at["summary"] = now_ms
-        self._fired.extend(update.alerts)
 
     # -- out ----------------------------------------------------------------------------------
+
+    def take_link(self) -> ConnectionStatus | None:
+        """The link's status when it changed since the last take."""
+        if not self._link_new:
+            return None
+        self._link_new = False
+        return self.link
+
+    def take_refused(self) -> dict[str, str]:
+        """Channels the feed refused on a resubscription since the last take, with the code."""
+        refused, self._refused = self._refused, {}
+        return refused
 
     def take_quotes(self) -> dict[str, Quote]:
         """Quotes that moved since the last take, by symbol."""
@@ -149,7 +168,31 @@ class Desk:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _absorb_reset(self, channel: str, items: Iterable[object], now_ms: int) -> None:
+    def _fold_batch(self, batch: Batch, now_ms: int) -> None:
+        bars: list[Bar] = []
+        news: list[NewsItem] = []
+        for update in batch.updates:
+            data = update.data
+            if isinstance(data, Quote):
+                self.quotes[data.symbol] = self._moved[data.symbol] = data
+                self.received_at["quotes"] = now_ms
+            elif isinstance(data, Bar):
+                if update.channel == self.chart_channel:
+                    bars.append(data)
+            elif isinstance(data, NewsItem):
+                if update.channel == NEWS_CHANNEL:
+                    news.append(data)
+            elif isinstance(data, Summary):
+                self._show_summary(data, now_ms)
+            else:
+                self._fired.append(data)
+        if bars:
+            self.points = merge_points(self.points, bars, self.chart_points)
+            self.received_at["chart"] = now_ms
+        if news:
+            self._add_news(news)
+
+    def _fold_reset(self, channel: str, items: Iterable[object], now_ms: int) -> None:
         if channel == self.chart_channel:
             self.points = merge_points([], _of(items, Bar), self.chart_points)
             self._chart_reset = True
@@ -158,9 +201,16 @@ class Desk:
             self._add_news(_of(items, NewsItem))
         elif channel == SUMMARY_CHANNEL:
             for summary in _of(items, Summary):
-                self.summary = summary
-                self._summary_new = True
-                self.received_at["summary"] = now_ms
+                self._show_summary(summary, now_ms)
+        else:
+            for quote in _of(items, Quote):
+                self.quotes[quote.symbol] = self._moved[quote.symbol] = quote
+                self.received_at["quotes"] = now_ms
+
+    def _show_summary(self, summary: Summary, now_ms: int) -> None:
+        self.summary = summary
+        self._summary_new = True
+        self.received_at["summary"] = now_ms
 
     def _add_news(self, items: list[NewsItem]) -> None:
         known = {row.id for row in self.news}

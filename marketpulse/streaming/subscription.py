@@ -1,125 +1,113 @@
-"""`FeedSession`: one tab's feed client, kept subscribed to exactly what the tab wants.
+"""`TabSubscription`: one tab's `FeedClient`, kept subscribed to exactly what the tab wants.
 
 The tab's background task reads a `FeedPlan` inside its short state lock and then, outside the
 lock, hands it to `reconcile(plan)`. That starts (when none is running) a sync of the plan as
 a task of its own, so the task keeps applying feed events while the sync waits on the network;
 `completed()` hands over the result once it is done. A sync does this:
 
-- credentials changed (log in / log out): close the client and connect again with the new ones;
-- a fresh token for the same user: the client is given it (its token provider returns the
-  newest token, or the `auth` dict it presents at every reconnection is updated, plus an
-  in-band `refresh` when the client offers one);
-- the feed refused the credentials: connect again at once when a newer token exists (the old
-  one expired), else at most every `UNAUTHORIZED_RETRY_S`;
-- several feed URLs and a client that takes only one: after `failover_after_s` down, connect to
-  the next (a client that takes the list fails over by itself);
-- while live: subscribe the channels that were added, unsubscribe those removed, and ask for
-  the new update rate. Refused symbols (`unknown_symbol`, ...) are reported, never retried.
+- another user (log in / log out): close the client and connect again with the new user's
+  tokens, which the client mints itself, when it needs one, through `mint(subject)` — at
+  connect, after `token_expired`, and for the in-band `refresh` before expiry;
+- the feed refused the credentials (`unauthorized`): connect again at most every
+  `UNAUTHORIZED_RETRY_S`;
+- while live: the first time, ask for the catalog; subscribe the channels that were added
+  (one request for the lot, one per channel only when the lot is refused, to find the
+  culprit), unsubscribe those removed, and `modify` the update rate when it changed. Refused
+  channels are reported (in the result), never retried.
 
-The client is started with no channels and every channel is subscribed here, one request for
-the lot (one per channel only when the lot is refused, to find the culprit): so one symbol the
+The client is started with no channels and every channel is subscribed here, so one symbol the
 feed does not trade can never keep the rest of the watchlist from streaming. The client itself
-resubscribes what it holds after a reconnection.
+fails over between the URLs and resubscribes what it holds after a reconnection; channels it
+could not resubscribe come back as `SubscriptionRefused` events, noted here on their way out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import logging
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from marketpulse.feed import (
     ConnectionStatus,
+    FeedClient,
+    FeedClientConfig,
     FeedError,
     FeedEvent,
     FeedMetricsSnapshot,
     FeedRequestError,
     LinkState,
+    SubscriptionRefused,
+    guest,
 )
 from marketpulse.streaming.plan import FeedPlan, SyncResult
-from marketpulse.streaming.refusals import CLOSE_TIMEOUT_S, FeedLink, refusal_message
-from realtime_server.protocol import ChannelKind, ErrorCode, Quote, SubscribeAck, parse_channel
+from marketpulse.streaming.refusals import REFUSED_CODES
 
 logger = logging.getLogger(__name__)
 
 UNAUTHORIZED_RETRY_S = 30.0
-REFUSED_CODES = frozenset(
-    {ErrorCode.UNKNOWN_SYMBOL, ErrorCode.INVALID_CHANNEL, ErrorCode.FORBIDDEN}
-)
+CLOSE_TIMEOUT_S = 2.0
+"""How long closing a feed client may take before it is abandoned."""
+
+Mint = Callable[[str], str]
+"""Mints a fresh feed token for a subject (local signing: no I/O)."""
 
 
-class FeedSession:
+class TabSubscription:
     """Owns one feed client at a time for one tab; see the module docstring."""
 
     def __init__(
         self,
-        make_client: Callable[[], FeedLink],
-        urls: list[str],
+        config: FeedClientConfig,
+        urls: Sequence[str],
+        mint: Mint,
         *,
-        failover_after_s: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._make_client = make_client
-        self._urls = urls
-        self._url_index = 0
-        self._failover_after_s = failover_after_s
+        if not urls:
+            raise ValueError("give at least one feed URL")
+        self._config = config
+        self._urls = list(urls)
+        self._mint = mint
         self._clock = clock
-        self._client: FeedLink | None = None
-        self._client_fails_over = False
+        self._client: FeedClient | None = None
         self._reading: asyncio.Future[list[FeedEvent]] | None = None
         self._syncing: asyncio.Future[SyncResult] | None = None
-        self._auth: dict[str, Any] | None = None
-        self._started_token: str | None = None
-        self._epoch = -1
+        self._subject = ""
         self._held: set[str] = set()
         self._refused: set[str] = set()
         self._throttle_ms = 0
+        self._catalogued = False
         self._started_at = 0.0
-        self._last_live_at = 0.0
+
+    @property
+    def client(self) -> FeedClient | None:
+        """The current feed client (for requests such as alerts), or None before `start`."""
+        return self._client
 
     @property
     def state(self) -> LinkState:
         return self._client.state if self._client is not None else LinkState.IDLE
 
-    @property
-    def url(self) -> str:
-        return self._urls[self._url_index]
-
-    @property
-    def client(self) -> FeedLink | None:
-        """The current feed client (for requests such as alerts), or None before `start`."""
-        return self._client
-
     def status(self) -> ConnectionStatus | None:
-        """The link's detailed status (attempt, next retry), when the client reports one."""
-        status = getattr(self._client, "status", None)
-        return status if isinstance(status, ConnectionStatus) else None
+        return self._client.status if self._client is not None else None
 
     def metrics(self) -> FeedMetricsSnapshot | None:
-        """The link's quality figures (RTT, message rate), when the client reports them."""
-        metrics = getattr(self._client, "metrics", None)
-        return metrics() if callable(metrics) else None
+        return self._client.metrics() if self._client is not None else None
 
     def start(self, plan: FeedPlan) -> None:
-        """Connect (in the background) with the plan's credentials; channels follow in syncs."""
-        self._epoch = plan.credentials_epoch
-        self._auth = {"token": plan.token} if plan.token else None
-        self._started_token = plan.token
+        """Connect (in the background) as the plan's user; channels follow in syncs."""
+        self._subject = plan.subject
         self._held = set()
+        self._refused = set()  # a new connection (perhaps another user) may be allowed more
         self._throttle_ms = plan.throttle_ms
+        self._catalogued = False
         self._started_at = self._clock()
-        client = self._client = self._make_client()
-        params = inspect.signature(client.start).parameters
-        self._client_fails_over = "url_or_urls" in params
-        target: Any = list(self._urls) if self._client_fails_over else self.url
-        if plan.token and "token_provider" in params:
-            client.start(target, [], plan.throttle_ms, token_provider=self._token)
-        else:
-            client.start(target, [], plan.throttle_ms, auth=self._auth)
+        self._client = FeedClient(self._config)
+        subject = plan.subject
+        provider = (lambda: self._mint(subject)) if subject else guest
+        self._client.start(self._urls, [], plan.throttle_ms, token_provider=provider)
 
     async def next_events(self, wait_s: float) -> list[FeedEvent]:
         """The next run of feed events; `[]` after `wait_s` seconds or when a sync finished.
@@ -133,19 +121,19 @@ class FeedSession:
         if self._reading is None:
             self._reading = asyncio.ensure_future(self._client.next_events())
         reading = self._reading
-        waiting: set[asyncio.Future[Any]] = {reading}
+        waiting: set[asyncio.Future[object]] = {reading}
         if self._syncing is not None and not self._syncing.done():
             waiting.add(self._syncing)
         done, _ = await asyncio.wait(waiting, timeout=wait_s, return_when=asyncio.FIRST_COMPLETED)
         if reading not in done:
             return []
-        if self._reading is reading:
-            self._reading = None
-        return [] if reading.cancelled() else reading.result()
-
-    def refused(self, plan: FeedPlan) -> bool:
-        """Whether the feed refuses the plan's own credentials (not merely an expired token)."""
-        return self.state is LinkState.UNAUTHORIZED and plan.token == self._started_token
+        self._reading = None
+        events = [] if reading.cancelled() else reading.result()
+        for event in events:
+            if isinstance(event, SubscriptionRefused):
+                self._held.difference_update(event.channels)
+                self._refused.update(event.channels)
+        return events
 
     def reconcile(self, plan: FeedPlan) -> None:
         """Start syncing the connection to `plan`, unless a sync is still running."""
@@ -163,48 +151,41 @@ class FeedSession:
     async def sync(self, plan: FeedPlan) -> SyncResult:
         """Make the connection and its subscriptions match `plan` (network I/O; no lock held)."""
         result = SyncResult(plan=plan)
-        now = self._clock()
-        if self.state is LinkState.LIVE:
-            self._last_live_at = now
-        if plan.credentials_epoch != self._epoch:
-            await self._restart(plan, "credentials changed")
+        if plan.subject != self._subject or self._refusal_due():
+            why = "another user" if plan.subject != self._subject else "retrying a refusal"
+            await self._restart(plan, why)
             result.restarted = True
-            return result
-        if plan.token and self._auth is not None and self._auth.get("token") != plan.token:
-            await self._hand_over_token(plan.token)
-        if self._should_retry_refused(plan, now) or self._should_fail_over(now):
-            await self._restart(plan, "link not live")
-            result.restarted = True
-            return result
-        if self.state is LinkState.LIVE:
+        elif self.state is LinkState.LIVE:
             await self._reconcile(plan, result)
         return result
 
     async def reconnect_now(self, plan: FeedPlan) -> None:
         """Drop the current connection and connect again at once (the user asked to)."""
-        syncing, self._syncing = self._syncing, None
-        if syncing is not None:
-            syncing.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await syncing
+        await self._cancel_sync()
         await self._restart(plan, "reconnect requested")
 
     async def close(self) -> None:
         """Stop syncing and reading, and close the client. Safe to call more than once."""
+        await self._cancel_sync()
+        await self._close_client()
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _refusal_due(self) -> bool:
+        return (
+            self.state is LinkState.UNAUTHORIZED
+            and self._clock() - self._started_at >= UNAUTHORIZED_RETRY_S
+        )
+
+    async def _cancel_sync(self) -> None:
         syncing, self._syncing = self._syncing, None
         if syncing is not None:
             syncing.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await syncing
-        await self._close_client()
-
-    # -- internals ----------------------------------------------------------------------------
-
-    def _token(self) -> str | None:
-        return self._auth.get("token") if self._auth else None
 
     async def _restart(self, plan: FeedPlan, why: str) -> None:
-        logger.info("feed session reconnecting to %s: %s", self.url, why)
+        logger.info("feed subscription connecting again: %s", why)
         await self._close_client()
         self.start(plan)
 
@@ -216,62 +197,38 @@ class FeedSession:
                 await reading
         client, self._client = self._client, None
         if client is not None:
-            with contextlib.suppress(Exception, asyncio.TimeoutError):
-                await asyncio.wait_for(client.close(), CLOSE_TIMEOUT_S)
-
-    async def _hand_over_token(self, token: str) -> None:
-        assert self._auth is not None
-        # A token provider returns this dict's token; a client without one presents this same
-        # dict at every reconnection, so a reconnection after the old token's expiry uses it.
-        self._auth["token"] = token
-        refresh = getattr(self._client, "refresh", None)
-        if callable(refresh) and self.state is LinkState.LIVE:
-            try:
-                await refresh(token)
-            except FeedError as exc:
-                logger.warning("in-band token refresh failed: %s", exc)
-
-    def _should_retry_refused(self, plan: FeedPlan, now: float) -> bool:
-        if self.state is not LinkState.UNAUTHORIZED or plan.token is None:
-            return False
-        if plan.token != self._started_token:
-            return True  # refused with an older token (e.g. it expired): a fresh one may pass
-        return now - self._started_at >= UNAUTHORIZED_RETRY_S
-
-    def _should_fail_over(self, now: float) -> bool:
-        if self._client_fails_over or len(self._urls) < 2:
-            return False
-        if self.state in {LinkState.LIVE, LinkState.UNAUTHORIZED}:
-            return False
-        if now - max(self._started_at, self._last_live_at) < self._failover_after_s:
-            return False
-        self._url_index = (self._url_index + 1) % len(self._urls)
-        return True
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(CLOSE_TIMEOUT_S):
+                    await client.close()
 
     async def _reconcile(self, plan: FeedPlan, result: SyncResult) -> None:
-        assert self._client is not None
+        client = self._client
+        assert client is not None
         wanted = [channel for channel in plan.channels if channel not in self._refused]
         added = [channel for channel in wanted if channel not in self._held]
         removed = sorted(self._held.difference(wanted))
         try:
+            if not self._catalogued:
+                result.catalog = await client.catalog()
+                self._catalogued = True
             if added:
-                await self._subscribe(added, plan.throttle_ms, result)
+                await self._subscribe(client, added, plan.throttle_ms, result)
                 self._throttle_ms = plan.throttle_ms
             if removed:
-                await self._client.unsubscribe(removed)
+                await client.unsubscribe(removed)
                 self._held.difference_update(removed)
             if plan.throttle_ms != self._throttle_ms:
+                await client.modify(throttle_ms=plan.throttle_ms)
                 self._throttle_ms = plan.throttle_ms
-                if self._held:
-                    await self._client.subscribe(sorted(self._held), plan.throttle_ms)
         except FeedError as exc:
             # Not connected, timed out, malformed: the next sync tries again.
             logger.info("feed subscription update deferred: %s", exc)
 
-    async def _subscribe(self, channels: list[str], throttle_ms: int, result: SyncResult) -> None:
-        assert self._client is not None
+    async def _subscribe(
+        self, client: FeedClient, channels: list[str], throttle_ms: int, result: SyncResult
+    ) -> None:
         try:
-            self._take_ack(await self._client.subscribe(channels, throttle_ms), result)
+            self._held.update((await client.subscribe(channels, throttle_ms)).channels)
             return
         except FeedRequestError as exc:
             if exc.code not in REFUSED_CODES:
@@ -281,22 +238,12 @@ class FeedSession:
                 return
         for channel in channels:  # find which ones the feed refuses
             try:
-                self._take_ack(await self._client.subscribe([channel], throttle_ms), result)
+                self._held.update((await client.subscribe([channel], throttle_ms)).channels)
             except FeedRequestError as exc:
                 if exc.code not in REFUSED_CODES:
                     raise
                 self._refuse(channel, exc.code, result)
 
-    def _take_ack(self, ack: SubscribeAck, result: SyncResult) -> None:
-        self._held.update(ack.channels)
-        for channel, data in ack.snapshot.items():
-            if isinstance(data, Quote):
-                result.quotes[channel] = data
-
     def _refuse(self, channel: str, code: str, result: SyncResult) -> None:
         self._refused.add(channel)
-        parsed = parse_channel(channel)
-        if parsed.kind is ChannelKind.PRICE and parsed.symbol:
-            result.rejected[parsed.symbol] = refusal_message(parsed.symbol, code)
-        else:
-            result.refused_other[channel] = refusal_message(parsed.symbol or channel, code)
+        result.refused[channel] = code

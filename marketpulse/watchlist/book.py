@@ -1,40 +1,69 @@
-"""`WatchlistBook`: one tab's watchlist rows and their latest quotes, as plain Python objects.
+"""`WatchlistBook`: one tab's watchlist table — rows, latest quotes, sort and page — as plain
+Python objects, rendered one way into `QuotesState`.
 
 `QuotesState` keeps its book as one backend var of this plain class. Reflex wraps every list,
 dict, dataclass and model it reads from a state in a change-tracking proxy, field by field;
 reading fifty rows and quotes through those proxies on every update was most of the app
 backend's CPU per tab (py-spy; docs/benchmarks.md, "Tick to DOM"). A plain object is read as
 it is; the state assigns the book again after each change, so that a state manager that saves
-changed vars saves it.
+changed vars saves it. The book owns how the table is looked at (sort column, direction,
+page) as well, so data flows one way: events and quotes change the book, and the state shows
+the `TablePage` it renders.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 
 from marketpulse.display.quotes import PLACEHOLDER, QuoteRow, apply_quotes, reshape_rows
-from marketpulse.watchlist.table import TableView, visible_rows
+from marketpulse.watchlist.table import TableView, page_count, visible_rows
 from realtime_server.protocol import Quote
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class TablePage:
+    """What the watchlist table shows: the page's rows and where the page stands."""
+
+    rows: list[QuoteRow]
+    page: int
+    page_count: int
+    total: int
+    sort: str
+    descending: bool
+
+
 class WatchlistBook:
-    """The watchlist's symbols in order, a row per symbol and each symbol's latest quote."""
+    """The watchlist's symbols in order, a row and the latest quote per symbol, and the view."""
 
-    __slots__ = ("quotes", "rows", "symbols")
+    __slots__ = ("named_by", "quotes", "rows", "symbols", "view")
 
-    def __init__(self) -> None:
+    def __init__(self, page_size: int) -> None:
         self.symbols: list[str] = []
         self.rows: dict[str, QuoteRow] = {}
         self.quotes: dict[str, Quote] = {}
+        self.view = TableView(page_size=page_size)
+        self.named_by: Mapping[str, str] = {}
+        """The names the rows were last named from (a catalog's `names`)."""
 
-    def follow(self, symbols: Sequence[str], name_of: Callable[[str], str]) -> None:
-        """Make the book hold `symbols`, in that order (kept rows keep their values)."""
-        if list(symbols) == self.symbols and self.rows:
-            return
-        kept = reshape_rows(self.rows.values(), symbols, name_of)
-        self.rows = {row.symbol: row for row in kept}
-        self.quotes = {s: q for s, q in self.quotes.items() if s in self.rows}
-        self.symbols = list(symbols)
+    def follow(self, symbols: Sequence[str], names: Mapping[str, str]) -> None:
+        """Hold `symbols`, in that order (kept rows keep their values), named by `names`.
+
+        `names` is a catalog's mapping, which stays the same object until a new catalog
+        arrives: only then are the kept rows named again. An empty one (no catalog yet) names
+        new rows "" and leaves the kept rows' names alone.
+        """
+        if list(symbols) != self.symbols or not self.rows:
+            kept = reshape_rows(self.rows.values(), symbols, names)
+            self.rows = {row.symbol: row for row in kept}
+            self.quotes = {s: q for s, q in self.quotes.items() if s in self.rows}
+            self.symbols = list(symbols)
+        if names and names is not self.named_by:
+            self.named_by = names
+            for symbol, row in self.rows.items():
+                name = names.get(symbol, "")
+                if name != row.name:
+                    self.rows[symbol] = dataclasses.replace(row, name=name)
 
     def apply(self, moved: Mapping[str, Quote], now_ms: int) -> None:
         """Show the quotes that `moved` (symbols the book does not hold are ignored)."""
@@ -45,9 +74,21 @@ class WatchlistBook:
         self.rows.update((row.symbol, row) for row in changed)
         self.quotes.update(fresh)
 
-    def page(self, view: TableView) -> tuple[list[QuoteRow], TableView]:
-        """The rows of the view's page, and the view with its page kept in range."""
-        return visible_rows(self.symbols, self.rows, self.quotes, view)
+    def sort_by(self, column: str) -> None:
+        """Sort by `column` (again: the other way); `SortError` for an unknown column."""
+        self.view = self.view.sorted_by(column)
+
+    def turn(self, pages: int) -> None:
+        """`pages` pages further (negative: back), kept within the table."""
+        self.view = self.view.turned(pages, page_count(len(self.symbols), self.view.page_size))
+
+    def page(self) -> TablePage:
+        """The rows of the current page (fresh copies), the page kept in range."""
+        rows, self.view = visible_rows(self.symbols, self.rows, self.quotes, self.view)
+        view = self.view
+        total = len(self.symbols)
+        pages = page_count(total, view.page_size)
+        return TablePage(rows, view.page, pages, total, view.sort, view.descending)
 
     def last_price(self, symbol: str) -> str:
         row = self.rows.get(symbol)

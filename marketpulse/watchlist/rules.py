@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from marketpulse.catalog import KNOWN_SYMBOLS
 from realtime_server.protocol import SYMBOL_PATTERN
 
 
@@ -35,9 +34,9 @@ def normalize_symbol(raw: str) -> str:
     return symbol
 
 
-def check_known(symbol: str) -> None:
-    """Refuse a well-formed symbol that the app's market does not trade."""
-    if symbol not in KNOWN_SYMBOLS:
+def check_offered(symbol: str, offered: bool) -> None:
+    """Refuse a well-formed symbol that the feed's catalog says is not traded."""
+    if not offered:
         raise WatchlistError(f"{symbol} is not traded on this market.")
 
 

@@ -16,8 +16,10 @@ import psutil
 import pytest
 
 from marketpulse.feed import (
+    BackoffPolicy,
     ChannelReset,
     FeedClient,
+    FeedClientConfig,
     FeedConnectError,
     FeedEvent,
     FeedRequestError,
@@ -37,7 +39,9 @@ CHANNELS = ["price:AAPL", "price:MSFT", "price:NVDA"]
 
 @pytest.fixture
 async def client() -> AsyncIterator[FeedClient]:
-    feed_client = FeedClient(reconnection_delay=0.05, reconnection_delay_max=0.2, request_timeout=2)
+    feed_client = FeedClient(
+        FeedClientConfig(request_timeout_s=2, backoff=BackoffPolicy(base_s=0.05, cap_s=0.2))
+    )
     yield feed_client
     await feed_client.close()
 
@@ -71,8 +75,7 @@ def reached(state: LinkState) -> Callable[[list[FeedEvent]], bool]:
 
 
 def snapshot_before_live(events: list[FeedEvent]) -> ChannelReset:
-    """The last reset queued before the link went live: the subscription's snapshot (a
-    reconnect's `Resynced` report may sit between the two)."""
+    """The last reset queued before the link went live: the subscription's snapshot."""
     before = events[: events.index(LinkStateChanged(LinkState.LIVE))]
     resets = [e for e in before if isinstance(e, ChannelReset)]
     assert resets, f"no snapshot before going live: {events}"
@@ -283,7 +286,7 @@ async def test_closing_while_connecting_leaves_no_socket_open(
     which closes the client) must not leave a socket behind: closed at every moment of the
     handshake, from before the TCP connect to after the namespace joined."""
     for delay_ms in [0, 1, 2, 3, 5, 8, 12, 20, 30, 50, 80]:
-        feed_client = FeedClient(request_timeout=2)
+        feed_client = FeedClient(FeedClientConfig(request_timeout_s=2))
         feed_client.start(feed_server.url, CHANNELS)
         await asyncio.sleep(delay_ms / 1000)
         await feed_client.close()

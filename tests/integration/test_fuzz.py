@@ -37,6 +37,7 @@ from realtime_server.protocol import (
     EVENT_ALERT_CREATE,
     EVENT_ALERT_DELETE,
     EVENT_ALERT_LIST,
+    EVENT_CATALOG,
     EVENT_MODIFY,
     EVENT_PING,
     EVENT_REFRESH,
@@ -50,6 +51,7 @@ from realtime_server.protocol import (
     AlertListAck,
     AlertRuleAck,
     Batch,
+    CatalogAck,
     ErrorAck,
     ErrorCode,
     ModifyAck,
@@ -75,6 +77,7 @@ ACKS: dict[str, type[BaseModel]] = {
     EVENT_UNSUBSCRIBE: UnsubscribeAck,
     EVENT_MODIFY: ModifyAck,
     EVENT_SUBSCRIPTIONS: SubscriptionsAck,
+    EVENT_CATALOG: CatalogAck,
     EVENT_PING: PingAck,
     EVENT_REFRESH: RefreshAck,
     EVENT_ALERT_CREATE: AlertRuleAck,
@@ -197,7 +200,6 @@ def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
         FEED_SEED="3",
     )
     with contextlib.ExitStack() as stack:
-        stack.callback(lambda: server.process and server.process.log_path.unlink(missing_ok=True))
         stack.callback(server.close)
         server.start()
         loop = LoopThread()
@@ -308,6 +310,7 @@ def templates(tokens: list[str], clean: bool) -> dict[str, st.SearchStrategy[dic
             {}, {"add": channel_lists, "remove": channel_lists, "throttle_ms": throttles}
         ),
         EVENT_SUBSCRIPTIONS: shaped({}),
+        EVENT_CATALOG: shaped({}),
         EVENT_PING: shaped(
             {"client_ts": st.integers()},
             {"rtt_ms": st.floats(min_value=-10, max_value=1e6, allow_nan=False)},

@@ -1,8 +1,16 @@
-"""`Desk` (`marketpulse.streaming.desk`): what each widget is handed, and when."""
+"""`Desk` (`marketpulse.streaming.desk`): feed events folded once, and what each widget is
+handed, and when."""
 
 from __future__ import annotations
 
-from marketpulse.feed import Batch, ChannelReset, coalesce
+from marketpulse.feed import (
+    Batch,
+    ChannelReset,
+    ConnectionStatus,
+    LinkState,
+    LinkStateChanged,
+    SubscriptionRefused,
+)
 from marketpulse.streaming.desk import TAIL_LIMIT, Desk
 from realtime_server.protocol import (
     Bar,
@@ -64,8 +72,8 @@ def reset(channel: str, *items: object) -> ChannelReset:
 
 def test_moved_quotes_are_handed_over_once_latest_value_per_symbol() -> None:
     desk = Desk()
-    desk.absorb(coalesce([batch(("price:AAPL", quote("AAPL", 1.0)))]), now_ms=10)
-    desk.absorb(coalesce([batch(("price:AAPL", quote("AAPL", 2.0)))]), now_ms=20)
+    desk.fold([batch(("price:AAPL", quote("AAPL", 1.0)))], now_ms=10)
+    desk.fold([batch(("price:AAPL", quote("AAPL", 2.0)))], now_ms=20)
     moved = desk.take_quotes()
     assert list(moved) == ["AAPL"] and moved["AAPL"].last == 2.0
     assert desk.take_quotes() == {}
@@ -75,17 +83,17 @@ def test_moved_quotes_are_handed_over_once_latest_value_per_symbol() -> None:
 def test_the_chart_gets_its_window_on_a_reset_then_only_tails() -> None:
     desk = Desk(chart_points=5)
     desk.follow_chart(CHART)
-    desk.absorb(coalesce([reset(CHART, bar(1, 10.0), bar(2, 11.0))]), now_ms=1)
+    desk.fold([reset(CHART, bar(1, 10.0), bar(2, 11.0))], now_ms=1)
     first = desk.take_chart()
     assert first is not None and first.reset and [p["t"] for p in first.points] == [1, 2]
     assert desk.take_chart() is None
 
-    desk.absorb(coalesce([batch((CHART, bar(2, 12.0)))]), now_ms=2)
+    desk.fold([batch((CHART, bar(2, 12.0)))], now_ms=2)
     tail = desk.take_chart()
     assert tail is not None and not tail.reset
     assert [(p["t"], p["c"]) for p in tail.points] == [(2, 12.0)]
 
-    desk.absorb(coalesce([batch((CHART, bar(3, 13.0)))]), now_ms=3)
+    desk.fold([batch((CHART, bar(3, 13.0)))], now_ms=3)
     tail = desk.take_chart()
     # The previous tail's bar comes again (carried), in case the browser merged two deltas.
     assert tail is not None and [(p["t"], p["c"]) for p in tail.points] == [(2, 12.0), (3, 13.0)]
@@ -95,17 +103,17 @@ def test_bars_of_a_channel_the_chart_does_not_follow_are_ignored() -> None:
     desk = Desk()
     desk.follow_chart(CHART)
     desk.take_chart()
-    desk.absorb(coalesce([batch(("bars:1m:MSFT", bar(1, 1.0, "MSFT")))]), now_ms=1)
+    desk.fold([batch(("bars:1m:MSFT", bar(1, 1.0, "MSFT")))], now_ms=1)
     assert desk.take_chart() is None and desk.points == []
 
 
 def test_a_chart_not_shown_for_a_while_is_caught_up_with_its_whole_window() -> None:
     desk = Desk(chart_points=50)
     desk.follow_chart(CHART)
-    desk.absorb(coalesce([reset(CHART, bar(0, 1.0))]), now_ms=0)
+    desk.fold([reset(CHART, bar(0, 1.0))], now_ms=0)
     desk.take_chart()
     for start in range(1, TAIL_LIMIT + 3):
-        desk.absorb(coalesce([batch((CHART, bar(start, float(start))))]), now_ms=start)
+        desk.fold([batch((CHART, bar(start, float(start))))], now_ms=start)
     delta = desk.take_chart()
     assert delta is not None and delta.reset and len(delta.points) == TAIL_LIMIT + 3
 
@@ -113,7 +121,7 @@ def test_a_chart_not_shown_for_a_while_is_caught_up_with_its_whole_window() -> N
 def test_following_another_channel_starts_an_empty_window_until_its_snapshot() -> None:
     desk = Desk()
     desk.follow_chart(CHART)
-    desk.absorb(coalesce([reset(CHART, bar(1, 1.0))]), now_ms=0)
+    desk.fold([reset(CHART, bar(1, 1.0))], now_ms=0)
     desk.take_chart()
     desk.follow_chart("bars:1m:MSFT")
     delta = desk.take_chart()
@@ -123,7 +131,7 @@ def test_following_another_channel_starts_an_empty_window_until_its_snapshot() -
 def test_redraw_sends_the_whole_window_again() -> None:
     desk = Desk()
     desk.follow_chart(CHART)
-    desk.absorb(coalesce([reset(CHART, bar(1, 1.0))]), now_ms=0)
+    desk.fold([reset(CHART, bar(1, 1.0))], now_ms=0)
     desk.take_chart()
     desk.redraw_chart()
     delta = desk.take_chart()
@@ -132,11 +140,11 @@ def test_redraw_sends_the_whole_window_again() -> None:
 
 def test_news_is_kept_newest_first_bounded_and_new_items_handed_over_once() -> None:
     desk = Desk(news_limit=3)
-    desk.absorb(coalesce([reset("news", news("a", 1), news("b", 2))]), now_ms=5)
+    desk.fold([reset("news", news("a", 1), news("b", 2))], now_ms=5)
     assert [row.id for row in desk.news] == ["b", "a"]
     assert sorted(row.id for row in desk.take_news()) == ["a", "b"]
-    desk.absorb(coalesce([batch(("news", news("c", 3)), ("news", news("d", 4)))]), now_ms=6)
-    desk.absorb(coalesce([batch(("news", news("d", 4)))]), now_ms=7)  # a duplicate
+    desk.fold([batch(("news", news("c", 3)), ("news", news("d", 4)))], now_ms=6)
+    desk.fold([batch(("news", news("d", 4)))], now_ms=7)  # a duplicate
     assert [row.id for row in desk.news] == ["d", "c", "b"]
     assert [row.id for row in desk.take_news()] == ["d", "c"]
     assert desk.take_news() == []
@@ -144,7 +152,7 @@ def test_news_is_kept_newest_first_bounded_and_new_items_handed_over_once() -> N
 
 def test_any_delivery_keeps_the_news_feed_current() -> None:
     desk = Desk()
-    desk.absorb(coalesce([batch(("price:AAPL", quote("AAPL", 1.0)))]), now_ms=42)
+    desk.fold([batch(("price:AAPL", quote("AAPL", 1.0)))], now_ms=42)
     assert desk.received_at["news"] == 42
 
 
@@ -154,8 +162,80 @@ def test_summary_and_fired_alerts_are_handed_over_once() -> None:
         id="f1", rule_id="r1", symbol="AAPL", condition="above", threshold=1.0, price=1.5,
         ts=1, message="AAPL rose above 1.00",
     )  # fmt: skip
-    desk.absorb(coalesce([batch(("summary", summary(1)), ("alerts:alice", fired))]), now_ms=9)
+    desk.fold([batch(("summary", summary(1)), ("alerts:alice", fired))], now_ms=9)
     taken = desk.take_summary()
     assert taken is not None and taken.ts == 1 and desk.take_summary() is None
     assert [a.id for a in desk.take_fired()] == ["f1"] and desk.take_fired() == []
     assert desk.received_at["summary"] == 9
+
+
+def test_the_latest_quote_per_symbol_wins_across_batches() -> None:
+    desk = Desk()
+    desk.fold(
+        [
+            batch(("price:AAPL", quote("AAPL", 1.0)), ("price:MSFT", quote("MSFT", 2.0))),
+            batch(("price:AAPL", quote("AAPL", 1.5))),
+            batch(("price:NVDA", quote("NVDA", 3.0)), ("price:AAPL", quote("AAPL", 1.7))),
+        ],
+        now_ms=1,
+    )
+    assert {s: q.last for s, q in desk.take_quotes().items()} == {
+        "AAPL": 1.7,
+        "MSFT": 2.0,
+        "NVDA": 3.0,
+    }
+
+
+def test_the_newest_link_status_is_handed_over_once_and_quotes_survive_it() -> None:
+    desk = Desk()
+    status = ConnectionStatus(LinkState.RECONNECTING, attempt=2, next_retry_at=99, reason="x")
+    desk.fold(
+        [
+            LinkStateChanged(LinkState.CONNECTING),
+            batch(("price:AAPL", quote("AAPL", 1.0))),
+            LinkStateChanged(LinkState.RECONNECTING, status),
+        ],
+        now_ms=1,
+    )
+    assert desk.take_link() == status and desk.take_link() is None
+    assert list(desk.take_quotes()) == ["AAPL"]
+    desk.fold([LinkStateChanged(LinkState.LIVE)], now_ms=2)
+    taken = desk.take_link()
+    assert taken is not None and taken.state is LinkState.LIVE and taken.attempt == 0
+
+
+def test_an_empty_run_changes_nothing() -> None:
+    desk = Desk()
+    desk.fold([], now_ms=5)
+    assert desk.take_quotes() == {} and desk.take_link() is None and desk.received_at == {}
+
+
+def test_a_reset_replaces_what_came_before_it_and_later_updates_apply_on_top() -> None:
+    desk = Desk(news_limit=10)
+    desk.follow_chart("bars:1s:AAPL")
+    one_s = "bars:1s:AAPL"
+
+    def bar_1s(start: int, close: float, closed: bool = False) -> Bar:
+        return bar(start, close).model_copy(update={"interval": "1s", "closed": closed})
+
+    desk.fold(
+        [
+            batch((one_s, bar_1s(0, 1.0))),
+            ChannelReset(
+                items={one_s: (bar_1s(0, 5.0),), "price:AAPL": (quote("AAPL", 5.0),)},
+                positions={one_s: Position(epoch="e", seq=8)},
+                reason="resubscribe",
+            ),
+            batch((one_s, bar_1s(0, 6.0, closed=True)), (one_s, bar_1s(1000, 7.0))),
+        ],
+        now_ms=3,
+    )
+    assert [(p["t"], p["c"]) for p in desk.points] == [(0, 6.0), (1000, 7.0)]
+    assert desk.take_quotes()["AAPL"].last == 5.0
+
+
+def test_channels_refused_on_a_resubscription_are_handed_over_once() -> None:
+    desk = Desk()
+    desk.fold([SubscriptionRefused(("price:ZZZ",), "unknown_symbol", "no such symbol")], 1)
+    assert desk.take_refused() == {"price:ZZZ": "unknown_symbol"}
+    assert desk.take_refused() == {}

@@ -122,15 +122,6 @@ def test_token_does_not_verify_with_another_key(tmp_path: Path) -> None:
         jwt.decode(token, other.read_text(), algorithms=["EdDSA"], audience=AUDIENCE)
 
 
-def test_refresh_is_due_well_before_expiry(tmp_path: Path) -> None:
-    issuer = issuer_for(tmp_path / PRIVATE_KEY_NAME, ttl_s=900)
-    minted = issuer.mint("u-1", now=1000)
-    assert not issuer.refresh_due(minted.expires_at, now=1000)
-    assert not issuer.refresh_due(minted.expires_at, now=1000 + 700)
-    assert issuer.refresh_due(minted.expires_at, now=1000 + 720)
-    assert issuer.refresh_due(minted.expires_at, now=1000 + 900)
-
-
 def test_a_key_that_is_not_ed25519_is_refused(tmp_path: Path) -> None:
     key_path = tmp_path / "rsa.pem"
     rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)

@@ -1,37 +1,54 @@
-"""`reshape_rows` (`display.quotes`) and symbol names: the rows follow the watchlist's order."""
+"""`reshape_rows` (`display.quotes`), the catalog's names, and the default watchlist."""
 
 from __future__ import annotations
 
-from marketpulse.catalog import KNOWN_SYMBOLS, company_name
+from marketpulse.display.catalog import EMPTY_CATALOG, Catalog
 from marketpulse.display.quotes import QuoteRow, reshape_rows
-from marketpulse.watchlist.defaults import DEFAULT_WATCHLIST
+from marketpulse.watchlist.defaults import DEFAULT_WATCHLIST, default_symbols
+from realtime_server.protocol import CatalogAck, Instrument
+
+NAMES = {"AAPL": "Apple Inc.", "MSFT": "Microsoft Corp.", "NFLX": "Netflix Inc."}
 
 
 def test_existing_rows_are_kept_as_copies_new_ones_are_placeholders() -> None:
     aapl = QuoteRow(symbol="AAPL", name="Apple Inc.", last="228.50", ts=5, tick=3)
     msft = QuoteRow(symbol="MSFT", name="Microsoft Corp.", last="420.10", ts=6)
-    rows = reshape_rows([aapl, msft], ["MSFT", "NFLX", "AAPL"], company_name)
+    rows = reshape_rows([aapl, msft], ["MSFT", "NFLX", "AAPL"], NAMES)
     assert [row.symbol for row in rows] == ["MSFT", "NFLX", "AAPL"]
     assert rows[0] == msft and rows[0] is not msft
     assert rows[2] == aapl and rows[2] is not aapl
     assert rows[1] == QuoteRow(symbol="NFLX", name="Netflix Inc.")
+    assert reshape_rows([], ["ZZZZ"], NAMES) == [QuoteRow(symbol="ZZZZ", name="")]
 
 
 def test_removed_symbols_disappear() -> None:
-    rows = reshape_rows([QuoteRow(symbol="AAPL", name="A")], [], company_name)
+    rows = reshape_rows([QuoteRow(symbol="AAPL", name="A")], [], NAMES)
     assert rows == []
 
 
-def test_the_known_universe_names_every_default_symbol() -> None:
-    assert len(KNOWN_SYMBOLS) == 55
-    assert set(DEFAULT_WATCHLIST) <= set(KNOWN_SYMBOLS)
-    assert company_name("GOOGL") == DEFAULT_WATCHLIST["GOOGL"]
-    assert company_name("NFLX") == "Netflix Inc."
-    assert company_name("ZZZZ") == ""
+def test_the_catalog_names_and_offers_what_the_feed_trades() -> None:
+    ack = CatalogAck(
+        id="c",
+        source="simulator",
+        instruments=[
+            Instrument(symbol="AAPL", name="Apple Inc.", sector="Technology"),
+            Instrument(symbol="KO", name="The Coca-Cola Co.", sector="Consumer Staples"),
+        ],
+    )
+    catalog = Catalog.of(ack)
+    assert catalog.known and catalog.source == "simulator"
+    assert catalog.name("KO") == "The Coca-Cola Co." and catalog.name("ZZZZ") == ""
+    assert catalog.offers("AAPL") and not catalog.offers("ZZZZ")
+    assert catalog.names == {"AAPL": "Apple Inc.", "KO": "The Coca-Cola Co."}
+
+
+def test_before_the_catalog_arrives_nothing_is_named_and_nothing_refused() -> None:
+    assert not EMPTY_CATALOG.known
+    assert EMPTY_CATALOG.name("AAPL") == ""
+    assert EMPTY_CATALOG.offers("ANYTHING")
 
 
 def test_a_configured_default_watchlist_keeps_well_formed_symbols_in_order(monkeypatch) -> None:
-    from marketpulse.catalog import default_symbols
     from marketpulse.config import get_config
 
     monkeypatch.setenv("MARKETPULSE_DEFAULT_WATCHLIST", '["nflx", "S042", "no way", "KO", "NFLX"]')

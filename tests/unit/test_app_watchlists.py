@@ -10,7 +10,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from marketpulse.db import watchlists
 from marketpulse.db.users import create_user
-from marketpulse.watchlist.rules import WatchlistError, check_known, moved, normalize_symbol
+from marketpulse.watchlist.rules import WatchlistError, check_offered, moved, normalize_symbol
 
 
 @pytest.fixture
@@ -104,6 +104,6 @@ def test_users_do_not_see_each_others_lists(db: Session, user_id: int) -> None:
 def test_pure_rules() -> None:
     assert normalize_symbol(" brk.b ") == "BRK.B"
     assert moved(["A", "B", "C"], "C", 1) == ["A", "C", "B"]
-    check_known("AAPL")
-    with pytest.raises(WatchlistError, match="not traded"):
-        check_known("ZZZZ")
+    check_offered("AAPL", True)
+    with pytest.raises(WatchlistError, match="ZZZZ is not traded"):
+        check_offered("ZZZZ", False)

@@ -13,7 +13,13 @@ from typing import Any
 import aiohttp
 import pytest
 
-from marketpulse.feed import FeedClient, FeedProtocolError, FeedRequestError, parse_batch
+from marketpulse.feed import (
+    FeedClient,
+    FeedProtocolError,
+    FeedRequestError,
+    FeedTimeoutError,
+    parse_batch,
+)
 from marketpulse.feed.messages import (
     parse_ack,
     parse_goodbye,
@@ -21,9 +27,9 @@ from marketpulse.feed.messages import (
     refusal_code,
     snapshot_items,
 )
-from marketpulse.feed.transport import _classify
+from marketpulse.feed.transport import _classify, await_ack
 from realtime_server.protocol import Batch, PingAck, Position, SubscribeAck
-from tests.unit.test_feed_client_events import batch, news, quote
+from tests.support.market_data import batch, news, quote
 
 
 def test_parse_ack_returns_the_model() -> None:
@@ -138,6 +144,25 @@ def client_holding(*channels: str) -> FeedClient:
 
 def on_batch(client: FeedClient, payload: object) -> None:
     client._link._on_batch(payload)
+
+
+async def test_a_cancellation_that_meets_the_ack_is_not_lost() -> None:
+    """The ack resolves in the same loop turn as the waiting task is cancelled (a tab closing
+    while a ping is answered): the task must end cancelled, not carry on as if never asked."""
+    future: asyncio.Future[PingAck] = asyncio.get_running_loop().create_future()
+    waiting = asyncio.create_task(await_ack(future, 5.0, "ping"))
+    await asyncio.sleep(0)  # the task now waits on the ack
+    future.set_result(PingAck(id="p", client_ts=1, server_ts=2))
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+
+
+async def test_an_ack_that_never_comes_times_out() -> None:
+    future: asyncio.Future[PingAck] = asyncio.get_running_loop().create_future()
+    with pytest.raises(FeedTimeoutError, match=r"no ack to .ping. within 0\.01s"):
+        await await_ack(future, 0.01, "ping")
+    assert future.cancelled()
 
 
 def test_parse_batch_returns_the_model_or_raises() -> None:

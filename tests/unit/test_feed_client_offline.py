@@ -14,6 +14,7 @@ from marketpulse.feed import (
     FeedQueueFullError,
     LinkState,
 )
+from marketpulse.feed.client import cancel_and_wait
 
 
 async def test_requests_wait_in_the_queue_until_there_is_a_connection() -> None:
@@ -54,16 +55,22 @@ async def test_ping_needs_a_live_link() -> None:
             await client.ping()
 
 
-def test_legacy_keywords_shape_the_config() -> None:
-    client = FeedClient(
-        socketio_path="feed.io",
-        request_timeout=2,
-        reconnection_delay=0.05,
-        reconnection_delay_max=0.2,
-        transports=["polling", "websocket"],
-    )
-    config = client.config
-    assert config.socketio_path == "feed.io"
-    assert config.request_timeout_s == 2
-    assert (config.backoff.base_s, config.backoff.cap_s) == (0.05, 0.2)
-    assert config.transports == ("polling", "websocket")
+async def test_a_task_that_swallows_its_cancellation_is_cancelled_again() -> None:
+    """A library's `asyncio.wait_for` (Python 3.11) that returns instead of raising when the
+    cancellation meets the event it waits for: the task runs on, and close must still end it."""
+    connected = asyncio.Event()
+    swallowed = asyncio.Event()
+
+    async def connect_then_serve() -> None:
+        await asyncio.wait_for(connected.wait(), 10)  # as python-socketio's connect waits
+        swallowed.set()
+        await asyncio.sleep(3600)  # serving, as if never cancelled
+
+    task = asyncio.create_task(connect_then_serve())
+    await asyncio.sleep(0)
+    connected.set()
+    closing = asyncio.create_task(cancel_and_wait([task]))
+    async with asyncio.timeout(5):
+        await closing
+    assert task.cancelled()
+    assert swallowed.is_set(), "the first cancellation was not swallowed: nothing was tested"

@@ -17,7 +17,7 @@ from marketpulse.display.quotes import (
     initial_rows,
 )
 from realtime_server.protocol import Quote
-from tests.unit.test_feed_client_events import quote
+from tests.support.market_data import quote
 
 MINUS = "\N{MINUS SIGN}"
 

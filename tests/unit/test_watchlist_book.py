@@ -1,53 +1,82 @@
-"""`WatchlistBook`: a tab's rows follow its watchlist, show moved quotes and page by live value."""
+"""`WatchlistBook`: a tab's rows follow its watchlist, show moved quotes, are named by the
+catalog, and page and sort by live value — rendered one way into a `TablePage`."""
 
 from __future__ import annotations
 
 import pickle
 
+import pytest
+
 from marketpulse.display.quotes import PLACEHOLDER
 from marketpulse.watchlist.book import WatchlistBook
-from marketpulse.watchlist.table import TableView
-from tests.unit.test_feed_client_events import quote
+from marketpulse.watchlist.table import SortError
+from tests.support.market_data import quote
 
-
-def names(symbol: str) -> str:
-    return f"{symbol} Inc."
+NAMES = {s: f"{s} Inc." for s in ("AAPL", "MSFT", "NVDA", "TSLA")}
 
 
 def test_rows_follow_the_watchlist_and_keep_their_values() -> None:
-    book = WatchlistBook()
-    book.follow(["AAPL", "MSFT"], names)
+    book = WatchlistBook(page_size=25)
+    book.follow(["AAPL", "MSFT"], NAMES)
     book.apply({"AAPL": quote("AAPL", 190.0)}, now_ms=1)
-    book.follow(["MSFT", "NVDA", "AAPL"], names)
-    rows, _ = book.page(TableView())
+    book.follow(["MSFT", "NVDA", "AAPL"], NAMES)
+    rows = book.page().rows
     assert [r.symbol for r in rows] == ["MSFT", "NVDA", "AAPL"]
     assert rows[1].name == "NVDA Inc." and rows[1].last == PLACEHOLDER
     assert rows[2].last == "190.00" and book.last_price("AAPL") == "190.00"
-    book.follow(["MSFT"], names)
+    book.follow(["MSFT"], NAMES)
     assert book.last_price("AAPL") == PLACEHOLDER and list(book.quotes) == []
 
 
+def test_rows_are_named_when_the_catalog_arrives_and_keep_names_before_it() -> None:
+    book = WatchlistBook(page_size=25)
+    book.follow(["AAPL", "ZZZZ"], {})
+    assert [r.name for r in book.page().rows] == ["", ""]
+    book.follow(["AAPL", "ZZZZ"], NAMES)
+    assert [r.name for r in book.page().rows] == ["AAPL Inc.", ""]
+    book.follow(["AAPL", "ZZZZ"], {})  # a new task before its catalog: names stay
+    assert [r.name for r in book.page().rows] == ["AAPL Inc.", ""]
+
+
 def test_quotes_of_symbols_not_watched_are_ignored() -> None:
-    book = WatchlistBook()
-    book.follow(["AAPL"], names)
+    book = WatchlistBook(page_size=25)
+    book.follow(["AAPL"], NAMES)
     book.apply({"TSLA": quote("TSLA", 250.0)}, now_ms=1)
     assert list(book.rows) == ["AAPL"] and book.quotes == {}
 
 
 def test_pages_sort_by_the_latest_quotes() -> None:
-    book = WatchlistBook()
-    book.follow(["AAPL", "MSFT", "NVDA"], names)
+    book = WatchlistBook(page_size=25)
+    book.follow(["AAPL", "MSFT", "NVDA"], NAMES)
     book.apply({s: quote(s, p) for s, p in [("AAPL", 190.0), ("MSFT", 420.0)]}, now_ms=1)
-    rows, _ = book.page(TableView(sort="last", descending=True))
-    assert [r.symbol for r in rows] == ["MSFT", "AAPL", "NVDA"]  # waiting for a quote: last
+    book.sort_by("last")
+    table = book.page()
+    assert (table.sort, table.descending) == ("last", True)
+    assert [r.symbol for r in table.rows] == ["MSFT", "AAPL", "NVDA"]  # no quote yet: last
     book.apply({"AAPL": quote("AAPL", 500.0)}, now_ms=2)
-    rows, _ = book.page(TableView(sort="last", descending=True))
-    assert [r.symbol for r in rows] == ["AAPL", "MSFT", "NVDA"]
+    assert [r.symbol for r in book.page().rows] == ["AAPL", "MSFT", "NVDA"]
+    book.sort_by("last")
+    assert book.page().descending is False
+    with pytest.raises(SortError):
+        book.sort_by("nonsense")
+
+
+def test_pages_turn_within_the_table() -> None:
+    book = WatchlistBook(page_size=5)
+    symbols = [f"S{i:03d}" for i in range(12)]
+    book.follow(symbols, {})
+    first = book.page()
+    assert (first.page, first.page_count, first.total) == (0, 3, 12)
+    book.turn(5)
+    last = book.page()
+    assert last.page == 2 and [r.symbol for r in last.rows] == ["S010", "S011"]
+    book.follow(symbols[:4], {})
+    assert book.page().page == 0  # the page was kept in range
 
 
 def test_a_book_survives_a_state_manager_round_trip() -> None:
-    book = WatchlistBook()
-    book.follow(["AAPL"], names)
+    book = WatchlistBook(page_size=25)
+    book.follow(["AAPL"], NAMES)
     book.apply({"AAPL": quote("AAPL", 190.0)}, now_ms=1)
     copy = pickle.loads(pickle.dumps(book))
     assert copy.symbols == ["AAPL"] and copy.last_price("AAPL") == "190.00"

@@ -1,0 +1,80 @@
+"""Protocol values for tests: quotes, bars, headlines, summaries, fired alerts and batches.
+
+Each builder takes the fields a test cares about and fills the rest with plain, valid values.
+"""
+
+from __future__ import annotations
+
+from realtime_server.protocol import (
+    Bar,
+    Batch,
+    ChannelData,
+    FiredAlert,
+    IndexLevel,
+    NewsItem,
+    Quote,
+    Summary,
+    Update,
+)
+
+
+def quote(symbol: str, last: float, ts: int = 1, change_pct: float = 0.0) -> Quote:
+    return Quote(
+        symbol=symbol, last=last, bid=last - 0.01, ask=last + 0.01, bid_size=100, ask_size=100,
+        open=last, high=last, low=last, prev_close=last, change=change_pct, change_pct=change_pct,
+        volume=10, vwap=last, ts=ts,
+    )  # fmt: skip
+
+
+def bar(
+    start: int,
+    close: float,
+    closed: bool = False,
+    *,
+    symbol: str = "AAPL",
+    interval: str = "1s",
+) -> Bar:
+    return Bar(
+        symbol=symbol, interval=interval, start=start, open=1, high=2, low=1, close=close,
+        volume=1, trades=1, closed=closed,
+    )  # fmt: skip
+
+
+def news(n: int | str, ts: int | None = None, symbols: tuple[str, ...] = ()) -> NewsItem:
+    return NewsItem(
+        id=f"n{n}", ts=int(n) if ts is None else ts, headline=f"headline {n}", body="",
+        symbols=list(symbols), sectors=[], sentiment="neutral", source="wire",
+    )  # fmt: skip
+
+
+def summary(ts: int = 1) -> Summary:
+    return Summary(
+        ts=ts, indices=[IndexLevel(name="MP50", value=1.0, change=0.0, change_pct=0.0)],
+        advancers=1, decliners=0, unchanged=0, gainers=[], losers=[], most_active=[],
+    )  # fmt: skip
+
+
+def alert(alert_id: str, symbol: str = "AAPL") -> FiredAlert:
+    return FiredAlert(
+        id=alert_id, rule_id="r1", symbol=symbol, condition="above", threshold=1.0, price=2.0,
+        ts=1, message=f"{symbol} rose above 1.00",
+    )  # fmt: skip
+
+
+def batch(*quotes: Quote, seq: int = 1) -> Batch:
+    """A batch of quotes on their price channels, all at `seq`."""
+    return Batch(
+        server_ts=0,
+        updates=[Update(channel=f"price:{q.symbol}", seq=seq, data=q) for q in quotes],
+    )
+
+
+def updates(*items: tuple[str, ChannelData], first_seq: int = 1) -> Batch:
+    """A batch of (channel, data) updates with consecutive seqs."""
+    return Batch(
+        server_ts=1,
+        updates=[
+            Update(channel=channel, seq=first_seq + i, data=data)
+            for i, (channel, data) in enumerate(items)
+        ],
+    )
