@@ -14,6 +14,8 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from marketpulse.display.newest_first import merge_newest
+from marketpulse.display.quotes import format_price
 from realtime_server.protocol import SYMBOL_PATTERN, AlertCondition, AlertRule, FiredAlert
 
 MAX_NOTE = 200
@@ -74,10 +76,6 @@ class FiredAlertRow:
     """The trade price that fired the rule, formatted."""
     ts: int
     """ms since the epoch."""
-
-
-def format_price(value: float) -> str:
-    return f"{value:,.2f}"
 
 
 def format_percent(value: float) -> str:
@@ -147,17 +145,9 @@ def _copy_fired(row: FiredAlertRow) -> FiredAlertRow:
 def merge_fired(
     rows: Sequence[FiredAlertRow], alerts: Iterable[FiredAlert], limit: int
 ) -> list[FiredAlertRow]:
-    """A new list: `alerts` added to `rows` (already newest first), newest first by `ts` (ties:
-    later arrival first), each id once (the first seen keeps its place), at most `limit`."""
-    seen = {row.id for row in rows}
-    fresh: list[FiredAlertRow] = []
-    for alert in alerts:
-        if alert.id not in seen:
-            seen.add(alert.id)
-            fresh.append(fired_row(alert))
-    merged = fresh[::-1] + [_copy_fired(row) for row in rows]
-    merged.sort(key=lambda row: row.ts, reverse=True)
-    return merged[: max(limit, 0)]
+    """A new list: `alerts` added to `rows` (already newest first), newest first by `ts`, each
+    id once, at most `limit` (see `merge_newest`)."""
+    return merge_newest(rows, alerts, fired_row, _copy_fired, limit)
 
 
 def _parse_symbol(raw: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Iterable, Sequence
 
+from marketpulse.display.newest_first import merge_newest
 from realtime_server.protocol import NewsItem
 
 MAX_SPOKEN_HEADLINE = 140
@@ -64,23 +65,9 @@ def _copy(row: NewsRow) -> NewsRow:
 
 
 def merge_news(rows: Sequence[NewsRow], items: Iterable[NewsItem], limit: int) -> list[NewsRow]:
-    """A new list: `items` added to `rows` (already newest first), newest first, at most `limit`.
-
-    Ties in `ts` put the later arrival first (an item of `items` before the rows, a later item
-    of `items` before an earlier one). An id already present (in `rows` or earlier in `items`)
-    is ignored, so the row keeps its place.
-    """
-    seen = {row.id for row in rows}
-    fresh: list[NewsRow] = []
-    for item in items:
-        if item.id not in seen:
-            seen.add(item.id)
-            fresh.append(news_row(item))
-    fresh.reverse()
-    merged = fresh + [_copy(row) for row in rows]
-    # A stable sort on time alone keeps the arrival order (latest first) among equal times.
-    merged.sort(key=lambda row: row.ts, reverse=True)
-    return merged[: max(limit, 0)]
+    """A new list: `items` added to `rows` (already newest first), newest first, at most `limit`;
+    each id once (see `merge_newest`)."""
+    return merge_newest(rows, items, news_row, _copy, limit)
 
 
 def touching(rows: Iterable[NewsRow], symbols: Collection[str]) -> list[NewsRow]:

@@ -122,3 +122,25 @@ def page_frame(*children: rx.Component, show_feed: bool = False) -> rx.Component
         theme_sync(PreferencesState.theme, rx.State.is_hydrated),  # type: ignore[arg-type]  # rx.State declares it a bool; on the class it is a Var
         class_name=PreferencesState.page_class,
     )
+
+
+def card_page(
+    title: str, intro: rx.Component | str | rx.Var[str], *body: rx.Component
+) -> rx.Component:
+    """A page of one narrow card (log in, settings): its heading, a line of intro, the body."""
+    return page_frame(
+        rx.flex(
+            rx.card(
+                rx.flex(
+                    rx.heading(title, as_="h2", size="5"),
+                    rx.text(intro, size="2", color_scheme="gray"),
+                    *body,
+                    direction="column",
+                    spacing="4",
+                ),
+                size="3",
+                class_name="mp-narrow-card",
+            ),
+            justify="center",
+        )
+    )

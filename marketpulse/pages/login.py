@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from marketpulse.components import login_form, register_form
-from marketpulse.pages.layout import TITLE, page_frame
+from marketpulse.pages.layout import TITLE, card_page
 from marketpulse.state import AuthState
 
 
@@ -42,26 +42,11 @@ def _logged_in() -> rx.Component:
 
 def login() -> rx.Component:
     """The whole page."""
-    return page_frame(
-        rx.flex(
-            rx.card(
-                rx.flex(
-                    rx.heading("Your account", as_="h2", size="5"),
-                    rx.text(
-                        "Log in to keep your watchlist and settings. Without an account you "
-                        "watch the default list as a guest.",
-                        size="2",
-                        color_scheme="gray",
-                    ),
-                    rx.cond(AuthState.is_guest, _forms(), _logged_in()),
-                    direction="column",
-                    spacing="4",
-                ),
-                size="3",
-                class_name="mp-narrow-card",
-            ),
-            justify="center",
-        )
+    return card_page(
+        "Your account",
+        "Log in to keep your watchlist and settings. Without an account you watch the default "
+        "list as a guest.",
+        rx.cond(AuthState.is_guest, _forms(), _logged_in()),
     )
 
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from marketpulse.components import Prefs, settings_form
 from marketpulse.display.preferences import update_rates_ms
-from marketpulse.pages.layout import TITLE, page_frame
+from marketpulse.pages.layout import TITLE, card_page
 from marketpulse.state import AuthState, PreferencesState
 
 
@@ -24,29 +24,14 @@ def settings() -> rx.Component:
         on_announcements=PreferencesState.change_announcements,
         on_theme=PreferencesState.change_theme,
     )
-    return page_frame(
-        rx.flex(
-            rx.card(
-                rx.flex(
-                    rx.heading("Settings", as_="h2", size="5"),
-                    rx.text(
-                        rx.cond(
-                            AuthState.is_guest,
-                            "Changes apply to this tab. Log in to keep them.",
-                            "Changes apply at once and are saved to your account.",
-                        ),
-                        size="2",
-                        color_scheme="gray",
-                    ),
-                    settings_form(prefs, update_rates_ms()),
-                    direction="column",
-                    spacing="4",
-                ),
-                size="3",
-                class_name="mp-narrow-card",
-            ),
-            justify="center",
-        )
+    return card_page(
+        "Settings",
+        rx.cond(
+            AuthState.is_guest,
+            "Changes apply to this tab. Log in to keep them.",
+            "Changes apply at once and are saved to your account.",
+        ),
+        settings_form(prefs, update_rates_ms()),
     )
 
 
