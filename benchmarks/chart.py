@@ -27,19 +27,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from benchmarks.chart_browser import (
-    CHROMIUM,
-    LONG_TASK_MS,
-    PageRun,
-    PageSpec,
-    chromium,
-    measure_page,
-)
+from benchmarks.chart_browser import LONG_TASK_MS, PageRun, PageSpec, chromium, measure_page
 from benchmarks.common import (
     DOCS,
     RESULTS,
     ROOT,
-    cleanup_on_exit,
     command_line,
     machine_info,
     machine_line,
@@ -49,6 +41,8 @@ from benchmarks.common import (
     run_main,
 )
 from benchmarks.reflex_app import AppSource, served_app
+from tests.support.chromium import CHROMIUM
+from tests.support.processes import cleanup_on_exit
 
 APP = AppSource(
     name="chart-app",

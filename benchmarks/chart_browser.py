@@ -1,6 +1,7 @@
-"""Chromium for the chart benchmark: launched as a `common.Child`, driven over CDP.
+"""Chromium for the chart benchmark: launched as a `ManagedProcess`, driven over CDP.
 
-`chromium()` starts headless Chromium in its own process group with a temporary profile and
+`chromium()` starts headless Chromium (the harness's executable and flags,
+`tests.support.chromium`) in its own process group with a temporary profile and
 connects Playwright to it over the DevTools protocol, so the browser is stopped by its id on
 every exit path like every other process of the harness. `measure_page()` loads one page of
 the chart app and measures it:
@@ -29,17 +30,12 @@ from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, sync_playwright
 
-from benchmarks.common import HOST, BenchmarkError, Child, wait_until
+from benchmarks.common import BenchmarkError
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.support.ports import LOOPBACK
+from tests.support.processes import ManagedProcess, wait_until
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
+UNTHROTTLED_ARGS = [
     # What Playwright's own launch adds so that a page is never throttled as if hidden.
     "--disable-background-timer-throttling",
     "--disable-backgrounding-occluded-windows",
@@ -60,21 +56,22 @@ def chromium(executable: str = CHROMIUM) -> Iterator[Browser]:
     if shutil.which(executable) is None:
         raise BenchmarkError(f"Chromium is not at {executable} (--chromium PATH)")
     profile = Path(tempfile.mkdtemp(prefix="bench-chromium-"))
-    args = [executable, "--headless", *CHROMIUM_ARGS, f"--user-data-dir={profile}"]
-    args += [f"--remote-debugging-address={HOST}", "--remote-debugging-port=0", "about:blank"]
-    child = Child(args, name="chromium")
+    args = [executable, "--headless", *CHROMIUM_ARGS, *UNTHROTTLED_ARGS]
+    args += [f"--user-data-dir={profile}", f"--remote-debugging-address={LOOPBACK}"]
+    args += ["--remote-debugging-port=0", "about:blank"]
+    process = ManagedProcess(args, name="chromium")
     try:
         port_file = profile / "DevToolsActivePort"
 
         def listening() -> bool:
-            if not child.alive():
-                raise BenchmarkError(f"Chromium exited:\n{child.output()}")
+            if not process.alive():
+                raise BenchmarkError(f"Chromium exited:\n{process.output(limit=4000)}")
             return port_file.is_file() and len(port_file.read_text().split()) >= 2
 
         wait_until(listening, 60, "Chromium's DevTools port")
         port = int(port_file.read_text().split()[0])
         with sync_playwright() as playwright:
-            browser = playwright.chromium.connect_over_cdp(f"http://{HOST}:{port}")
+            browser = playwright.chromium.connect_over_cdp(f"http://{LOOPBACK}:{port}")
             try:
                 yield browser
             except Exception:
@@ -84,12 +81,12 @@ def chromium(executable: str = CHROMIUM) -> Iterator[Browser]:
             except BaseException:
                 # Ctrl-C also reaches Playwright's driver, which then answers nothing: a
                 # graceful close would wait forever. Stop Chromium first; calls then fail fast.
-                child.stop(grace=2.0)
+                process.close(grace=2.0)
                 raise
             else:
                 browser.close()
     finally:
-        child.stop()
+        process.close()
         shutil.rmtree(profile, ignore_errors=True)
 
 

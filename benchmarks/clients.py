@@ -9,14 +9,19 @@ import selectors
 import time
 from typing import Any
 
-from benchmarks.common import REFERENCE, BenchmarkError, Child, ProcessMeter, node_executable
+from benchmarks.common import REFERENCE, BenchmarkError, ProcessMeter, node_executable
+from tests.support.processes import ManagedProcess
 
 
 class ClientProcess:
     def __init__(self, index: int) -> None:
         self.index = index
-        self.child = Child(
-            [node_executable(), "client.mjs"], f"client{index}", dict(os.environ), REFERENCE, True
+        self.child = ManagedProcess(
+            [node_executable(), "client.mjs"],
+            dict(os.environ),
+            REFERENCE,
+            name=f"client{index}",
+            pipes=True,
         )
         self._buffer = b""
         self.meter = ProcessMeter(self.child.pid)
@@ -41,7 +46,7 @@ class ClientProcess:
                     chunk = os.read(fd, 1 << 20)
                     if not chunk:
                         raise BenchmarkError(
-                            f"client process {self.index} exited:\n{self.child.output()}"
+                            f"client process {self.index} exited:\n{self.child.output(limit=4000)}"
                         )
                     self._buffer += chunk
         line, _, self._buffer = self._buffer.partition(b"\n")
@@ -134,5 +139,5 @@ class ClientPool:
                     proc.receive("close", time.monotonic() + 10)
                 except (BenchmarkError, OSError, ValueError):
                     pass
-            proc.child.stop(grace=5)
+            proc.child.close(grace=5)
         self.procs = []

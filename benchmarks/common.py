@@ -1,8 +1,11 @@
-"""Shared plumbing of the benchmarks: child processes, ports, sampling, machine facts.
+"""Shared plumbing of the benchmarks: measuring processes and the machine, statistics,
+machine facts, and publishing results.
 
-Every process the harness starts runs in its own session (process group) and is stopped by
-its id — SIGTERM to the group, SIGKILL after a grace period — on every exit path, including
-Ctrl-C and SIGTERM of the harness. Everything listens on 127.0.0.1 only.
+The processes themselves, their ports, HTTP polls and waits are the test harness's
+(`tests/support/`: `processes`, `ports`, `http`, `feed_server`, `app_server`, `chromium`):
+every process a benchmark starts runs in its own session (process group) and is stopped by its
+id — SIGTERM to the group, SIGKILL after a grace period — on every exit path, including Ctrl-C
+and SIGTERM of the benchmark (`processes.cleanup_on_exit`). Everything listens on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -13,160 +16,27 @@ import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import psutil
 
+from tests.support.processes import StartupError
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
 REFERENCE = BENCH / "reference"
 RESULTS = BENCH / "results"
 DOCS = ROOT / "docs" / "benchmarks.md"
-HOST = "127.0.0.1"
 
 
 class BenchmarkError(RuntimeError):
     """The benchmark cannot go on (a server did not start, clients could not connect, …)."""
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        try:
-            sock.bind((HOST, port))
-        except OSError:
-            return False
-        return True
-
-
-class Child:
-    """A child process in its own process group; output goes to a log file unless piped."""
-
-    def __init__(
-        self,
-        args: list[str],
-        name: str,
-        env: dict[str, str] | None = None,
-        cwd: Path = ROOT,
-        pipes: bool = False,
-    ) -> None:
-        self.name = name
-        self.args = args
-        fd, path = tempfile.mkstemp(prefix=f"bench-{name}-", suffix=".log")
-        os.close(fd)
-        self.log_path = Path(path)
-        self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(
-            args,
-            env=env,
-            cwd=cwd,
-            stdin=subprocess.PIPE if pipes else subprocess.DEVNULL,
-            stdout=subprocess.PIPE if pipes else self._log,
-            stderr=self._log,
-            start_new_session=True,
-        )
-        _LIVE.append(self)
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def output(self, limit: int = 4000) -> str:
-        self._log.flush()
-        return self.log_path.read_text(errors="replace")[-limit:]
-
-    def stop(self, grace: float = 8.0) -> None:
-        """SIGTERM the group, SIGKILL whatever is left after `grace` seconds; reap."""
-        if self.alive():
-            self._signal(signal.SIGTERM)
-            try:
-                self.proc.wait(grace)
-            except subprocess.TimeoutExpired:
-                self._signal(signal.SIGKILL)
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    self.proc.wait(5)
-        self._signal(signal.SIGKILL)  # grandchildren, if any
-        for stream in (self.proc.stdin, self.proc.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
-        self._log.close()
-        with contextlib.suppress(ValueError):
-            _LIVE.remove(self)
-        with contextlib.suppress(OSError):
-            self.log_path.unlink()
-
-    def _signal(self, sig: int) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, sig)
-
-
-_LIVE: list[Child] = []
-
-
-def stop_all_children() -> None:
-    for child in list(_LIVE):
-        child.stop(grace=3.0)
-
-
-@contextlib.contextmanager
-def cleanup_on_exit() -> Iterator[None]:
-    """Stop every child on any exit, and turn SIGTERM/SIGHUP into a clean exit."""
-
-    def handler(signum: int, _frame: Any) -> None:
-        raise SystemExit(128 + signum)
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        stop_all_children()
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise BenchmarkError(f"timed out after {timeout:.0f}s waiting for {what}")
-
-
-def http_json(url: str, timeout: float = 3.0) -> Any | None:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return json.loads(response.read())
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, ValueError):
-        return None
-
-
-def http_text(url: str, timeout: float = 3.0) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.read().decode()
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return None
 
 
 class ProcessMeter:
@@ -401,10 +271,11 @@ def publish(
 
 
 def run_main(main: Callable[[], int]) -> None:
-    """Run a benchmark's `main` as a command: a BenchmarkError is one line and exit code 1."""
+    """Run a benchmark's `main` as a command: a BenchmarkError, a server that did not start
+    (StartupError) or a wait that timed out is one line and exit code 1."""
     try:
         raise SystemExit(main())
-    except BenchmarkError as exc:
+    except (BenchmarkError, StartupError, TimeoutError) as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
 

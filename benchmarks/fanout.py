@@ -32,10 +32,8 @@ from benchmarks.common import (
     DOCS,
     RESULTS,
     BenchmarkError,
-    Child,
     MachineMeter,
     ProcessMeter,
-    cleanup_on_exit,
     command_line,
     ensure_node_deps,
     histogram_stats,
@@ -50,6 +48,7 @@ from benchmarks.common import (
     wait_for_quiet,
 )
 from benchmarks.servers import LABELS, Server, Workload, start_server
+from tests.support.processes import ManagedProcess, cleanup_on_exit
 
 CLIENT_SATURATED_CPU_PCT = 90.0
 LINE_NUMBER = re.compile(r":\d+\)$")
@@ -331,7 +330,7 @@ def record_profile(pid: int, args: argparse.Namespace) -> dict[str, Any]:
     seconds = str(max(1, int(args.seconds)))
     for out, fmt in ((svg, "flamegraph"), (raw, "raw")):
         print(f"  py-spy record → {out.name}", file=sys.stderr)
-        child = Child(
+        child = ManagedProcess(
             [
                 py_spy(),
                 "record",
@@ -347,14 +346,14 @@ def record_profile(pid: int, args: argparse.Namespace) -> dict[str, Any]:
                 str(pid),
                 "--nonblocking",
             ],
-            "py-spy",
+            name="py-spy",
         )
         try:
             child.proc.wait(int(seconds) + 60)
         except subprocess.TimeoutExpired:
             pass
         finally:
-            child.stop()
+            child.close()
     return {"svg": svg.name, "raw": raw.name, **top_functions(raw)}
 
 

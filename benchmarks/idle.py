@@ -24,7 +24,6 @@ from benchmarks.common import (
     RESULTS,
     BenchmarkError,
     ProcessMeter,
-    cleanup_on_exit,
     command_line,
     ensure_node_deps,
     machine_info,
@@ -36,6 +35,7 @@ from benchmarks.common import (
     settled_rss,
 )
 from benchmarks.servers import LABELS, Workload, start_server
+from tests.support.processes import cleanup_on_exit
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

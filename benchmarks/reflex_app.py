@@ -12,7 +12,8 @@ Nothing is ever built inside the repository: the main app builds its own `.web` 
 The app is served by `reflex run --env prod` (frontend and backend on one free port of
 127.0.0.1), with the repository on `PYTHONPATH` so it imports `marketpulse` and
 `realtime_server`. A lock file keeps two runs from building in one directory at once. The
-server is a `common.Child`: stopped, with everything it started, on every exit path.
+server is a `tests.support.processes.ManagedProcess`: stopped, with everything it started, on
+every exit path.
 """
 
 from __future__ import annotations
@@ -30,21 +31,12 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks.common import (
-    HOST,
-    ROOT,
-    BenchmarkError,
-    Child,
-    free_port,
-    http_text,
-    wait_until,
-)
+from benchmarks.common import ROOT, BenchmarkError
+from tests.support.app_server import reflex_env
+from tests.support.http import http_ok
+from tests.support.ports import LOOPBACK, free_port
+from tests.support.processes import ManagedProcess, wait_until
 
-REFLEX_ENV = {
-    "REFLEX_USE_SYSTEM_BUN": "1",
-    "REFLEX_TELEMETRY_ENABLED": "false",
-    "REFLEX_CHECK_LATEST_VERSION": "0",
-}
 BUILT_MARKER = ".bench-built"
 """Written in the build directory once the app has come up there (its packages are in)."""
 SKIPPED = {".web", ".states", "__pycache__", "external"}
@@ -75,7 +67,7 @@ class ServedApp:
     cached: bool
     """Whether the build directory existed and had built before (its packages are in)."""
     startup_s: float
-    child: Child
+    process: ManagedProcess
 
 
 def cache_root() -> Path:
@@ -144,19 +136,6 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def app_env(build_dir: Path) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        # Reflex changes behaviour under pytest; the app process is not a test.
-        if key not in {"PYTEST_CURRENT_TEST", "PYTEST_VERSION"}
-    }
-    env.update(REFLEX_ENV)
-    env["PYTHONPATH"] = os.pathsep.join([str(build_dir), str(ROOT)])
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
 @contextlib.contextmanager
 def served_app(source: AppSource, rebuild: bool = False) -> Iterator[ServedApp]:
     """Build (or reuse) and serve the app; stop it on the way out, whatever happens."""
@@ -172,7 +151,7 @@ def served_app(source: AppSource, rebuild: bool = False) -> Iterator[ServedApp]:
             _stage(source, build_dir)
         cached = (build_dir / BUILT_MARKER).exists()
         port = free_port()
-        url = f"http://{HOST}:{port}"
+        url = f"http://{LOOPBACK}:{port}"
         print(
             f"serving {source.name} from {build_dir} "
             f"({'cached build' if cached else 'first build: installs packages, minutes'})",
@@ -181,22 +160,24 @@ def served_app(source: AppSource, rebuild: bool = False) -> Iterator[ServedApp]:
         started = time.monotonic()
         args = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
         args += ["--frontend-port", str(port), "--backend-port", str(port)]
-        args += ["--backend-host", HOST, "--loglevel", "info"]
-        child = Child(args, name=source.name, env=app_env(build_dir), cwd=build_dir)
+        args += ["--backend-host", LOOPBACK, "--loglevel", "info"]
+        # The repository on the path: the app imports marketpulse and realtime_server.
+        env = reflex_env(PYTHONPATH=os.pathsep.join([str(build_dir), str(ROOT)]))
+        process = ManagedProcess(args, env, build_dir, name=source.name)
         try:
 
             def ready() -> bool:
-                if not child.alive():
-                    raise BenchmarkError(f"the {source.name} app exited:\n{child.output()}")
-                return http_text(f"{url}/ping") is not None and (
-                    http_text(url + source.probe) is not None
-                )
+                if not process.alive():
+                    raise BenchmarkError(
+                        f"the {source.name} app exited:\n{process.output(limit=4000)}"
+                    )
+                return http_ok(f"{url}/ping") and http_ok(url + source.probe)
 
             try:
                 wait_until(ready, WARM_START_S if cached else COLD_START_S, f"{source.name}")
-            except BenchmarkError as exc:
-                raise BenchmarkError(f"{exc}\n{child.output()}") from None
+            except TimeoutError as exc:
+                raise BenchmarkError(f"{exc}\n{process.output(limit=4000)}") from None
             (build_dir / BUILT_MARKER).touch()
-            yield ServedApp(url, build_dir, cached, time.monotonic() - started, child)
+            yield ServedApp(url, build_dir, cached, time.monotonic() - started, process)
         finally:
-            child.stop()
+            process.close()

@@ -11,22 +11,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
-import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from benchmarks.common import (
-    HOST,
-    REFERENCE,
-    BenchmarkError,
-    Child,
-    free_port,
-    http_json,
-    http_text,
-    node_executable,
-    wait_until,
-)
+from benchmarks.common import REFERENCE, node_executable
+from tests.support.feed_server import FeedServerProcess
+from tests.support.http import http_json, http_text
+from tests.support.ports import LOOPBACK, free_port
+from tests.support.processes import ManagedProcess, StartupError, wait_until
 
 LABELS = {"ours": "MarketPulse feed (python-socketio)", "reference": "reference (Node socket.io 4)"}
 
@@ -64,19 +56,19 @@ def native_synthetic_source() -> bool:
 @dataclass
 class Server:
     kind: str
-    child: Child
+    process: ManagedProcess
     port: int
     launcher: str
-    data_dir: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    feed: FeedServerProcess | None = None
+    """Ours: the feed server (its data directory goes with it)."""
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return f"http://{LOOPBACK}:{self.port}"
 
     @property
     def pid(self) -> int:
-        return self.child.pid
+        return self.process.pid
 
     def source_ticks(self) -> int | None:
         """Ticks the server's source has produced so far (for the achieved tick rate)."""
@@ -88,9 +80,10 @@ class Server:
         return int(float(match.group(1))) if match else None
 
     def stop(self) -> None:
-        self.child.stop()
-        if self.data_dir:
-            shutil.rmtree(self.data_dir, ignore_errors=True)
+        if self.feed is not None:
+            self.feed.close()
+        else:
+            self.process.close()
 
 
 def start_server(
@@ -99,51 +92,59 @@ def start_server(
     extra_env: dict[str, str] | None = None,
     feed_server_args: list[str] | None = None,
 ) -> Server:
-    port = free_port()
     if kind == "ours":
-        data_dir = tempfile.mkdtemp(prefix="bench-feed-data-")
-        env = {
-            **os.environ,
-            **OUR_ENV,
-            "FEED_HOST": HOST,
-            "FEED_PORT": str(port),
-            "FEED_DATA_DIR": data_dir,
-            "FEED_TICKS_PER_SECOND": str(workload.rate),
-            "FEED_SEED": str(workload.seed),
-            **(extra_env or {}),
-        }
-        if native_synthetic_source() and not feed_server_args:
-            env |= {"FEED_SOURCE": "synthetic", "FEED_SYNTHETIC_SYMBOLS": str(workload.symbols)}
-            args = [sys.executable, "-m", "realtime_server"]
-            launcher = "python -m realtime_server (FEED_SOURCE=synthetic)"
-        else:
-            args = [sys.executable, "-m", "benchmarks.feed_server"]
-            args += ["--symbols", str(workload.symbols)]
-            args += feed_server_args or []
-            launcher = (
-                "python -m benchmarks.feed_server (realtime_server entry point, synthetic source)"
-            )
-            if feed_server_args:
-                launcher += f" {' '.join(feed_server_args)}"
-        server = Server(kind, Child(args, "feed", env), port, launcher, data_dir, extra_env or {})
-        ready = f"{server.url}/readyz"
-    elif kind == "reference":
-        args = [node_executable(), "server.mjs", "--host", HOST, "--port", str(port)]
-        args += ["--symbols", str(workload.symbols), "--rate", str(workload.rate)]
-        args += ["--seed", str(workload.seed)]
-        child = Child(args, "reference", dict(os.environ), cwd=REFERENCE)
-        server = Server(kind, child, port, "node benchmarks/reference/server.mjs")
-        ready = f"{server.url}/healthz"
+        return _start_ours(workload, extra_env or {}, feed_server_args or [])
+    if kind == "reference":
+        return _start_reference(workload)
+    raise ValueError(f"unknown server {kind!r}")
+
+
+def _start_ours(
+    workload: Workload, extra_env: dict[str, str], feed_server_args: list[str]
+) -> Server:
+    env = {
+        **OUR_ENV,
+        "FEED_TICKS_PER_SECOND": str(workload.rate),
+        "FEED_SEED": str(workload.seed),
+        **extra_env,
+    }
+    if native_synthetic_source() and not feed_server_args:
+        env |= {"FEED_SOURCE": "synthetic", "FEED_SYNTHETIC_SYMBOLS": str(workload.symbols)}
+        command = [sys.executable, "-m", "realtime_server"]
+        launcher = "python -m realtime_server (FEED_SOURCE=synthetic)"
     else:
-        raise ValueError(f"unknown server {kind!r}")
+        command = [sys.executable, "-m", "benchmarks.feed_server"]
+        command += ["--symbols", str(workload.symbols), *feed_server_args]
+        launcher = (
+            "python -m benchmarks.feed_server (realtime_server entry point, synthetic source)"
+        )
+        if feed_server_args:
+            launcher += f" {' '.join(feed_server_args)}"
+    feed = FeedServerProcess(command=command, **env)
+    try:
+        feed.start(timeout=60)
+    except BaseException:
+        feed.close()
+        raise
+    assert feed.process is not None
+    return Server("ours", feed.process, feed.port, launcher, feed)
+
+
+def _start_reference(workload: Workload) -> Server:
+    port = free_port()
+    args = [node_executable(), "server.mjs", "--host", LOOPBACK, "--port", str(port)]
+    args += ["--symbols", str(workload.symbols), "--rate", str(workload.rate)]
+    args += ["--seed", str(workload.seed)]
+    process = ManagedProcess(args, dict(os.environ), REFERENCE, name="reference")
+    server = Server("reference", process, port, "node benchmarks/reference/server.mjs")
 
     def is_ready() -> bool:
-        if not server.child.alive():
-            raise BenchmarkError(f"{kind} server exited early:\n{server.child.output()}")
-        return http_json(ready) is not None  # /readyz answers 200 only when ready
+        if not process.alive():
+            raise StartupError(f"reference server exited early:\n{process.output(limit=4000)}")
+        return http_json(f"{server.url}/healthz") is not None
 
     try:
-        wait_until(is_ready, 60, f"the {kind} server on port {port}")
+        wait_until(is_ready, 60, f"the reference server on port {port}")
     except BaseException:
         server.stop()
         raise

@@ -33,11 +33,9 @@ from typing import Any
 import psutil
 from playwright.sync_api import Browser, CDPSession, Page, sync_playwright
 
-from benchmarks.app_server import AppServer, start_app
 from benchmarks.common import (
     DOCS,
     RESULTS,
-    cleanup_on_exit,
     command_line,
     histogram_stats,
     machine_info,
@@ -48,17 +46,10 @@ from benchmarks.common import (
     run_main,
 )
 from benchmarks.servers import Workload, start_server
+from tests.support.app_server import AppServer, running_app
+from tests.support.chromium import launch
+from tests.support.processes import cleanup_on_exit
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 LIVE = '[data-testid="connection-indicator"][data-state="live"]'
 BROWSER_BOUND_PCT = 90.0
 """A step is browser-bound when a tab's main thread is busier than this (% of the window)."""
@@ -231,7 +222,12 @@ def browser_processes() -> list[psutil.Process]:
 
 
 def latency_phase(browser: Browser, feed_url: str, args: argparse.Namespace) -> dict[str, Any]:
-    app = start_app(feed_url, app_env(args.symbols, args.throttle_ms))
+    extra_env = app_env(args.symbols, args.throttle_ms)
+    with running_app(feed_url, extra_env=extra_env, loglevel="warning") as app:
+        return latency_steps(browser, app, args)
+
+
+def latency_steps(browser: Browser, app: AppServer, args: argparse.Namespace) -> dict[str, Any]:
     pages: list[Page] = []
     steps: list[dict[str, Any]] = []
     stopped: int | None = None
@@ -265,7 +261,6 @@ def latency_phase(browser: Browser, feed_url: str, args: argparse.Namespace) -> 
     finally:
         for page in pages:
             page.context.close()
-        app.stop()
     within = [
         s for s in steps if s["age_ms"]["p99"] is not None and s["age_ms"]["p99"] <= args.slo_ms
     ]
@@ -285,18 +280,20 @@ def latency_phase(browser: Browser, feed_url: str, args: argparse.Namespace) -> 
 
 
 def long_task_phase(browser: Browser, feed_url: str, args: argparse.Namespace) -> dict[str, Any]:
-    app = start_app(feed_url, app_env(args.rows, args.long_throttle_ms))
-    page: Page | None = None
-    try:
-        page = open_tab(browser, app, args.rows)
-        page.wait_for_selector('[data-testid="live-chart"]:not([data-points="0"])', timeout=60_000)
-        time.sleep(args.warmup)
-        result = measure_window([page], app, args.long_seconds)
-        chart = page.get_attribute('[data-testid="live-chart"]', "data-draws")
-    finally:
-        if page is not None:
-            page.context.close()
-        app.stop()
+    extra_env = app_env(args.rows, args.long_throttle_ms)
+    with running_app(feed_url, extra_env=extra_env, loglevel="warning") as app:
+        page: Page | None = None
+        try:
+            page = open_tab(browser, app, args.rows)
+            page.wait_for_selector(
+                '[data-testid="live-chart"]:not([data-points="0"])', timeout=60_000
+            )
+            time.sleep(args.warmup)
+            result = measure_window([page], app, args.long_seconds)
+            chart = page.get_attribute('[data-testid="live-chart"]', "data-draws")
+        finally:
+            if page is not None:
+                page.context.close()
     print(
         f"  long tasks: {result['long_tasks']} over {args.long_seconds:.0f} s "
         f"(max {result['long_task_max_ms']} ms), "
@@ -416,9 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-                )
+                browser = launch(playwright)
                 try:
                     if "latency" in args.phases:
                         print("== tick-to-DOM latency", file=sys.stderr)

@@ -1,10 +1,9 @@
 """Browser suite fixtures: the real feed server, the app in production mode, and Chromium.
 
-Once per session: an Ed25519 key pair in a temporary directory (the app signs feed tokens with
-the private key, the feed server verifies them with the public one), a feed server
-(`tests.support.feed_server`), the app's database in a temporary directory migrated with
-`reflex db migrate`, the app built and served by `reflex run --env prod` on one free port
-(frontend and backend share it in 0.10) pointed at that feed, and one headless Chromium.
+Once per session: the app's signing keys and database (`tests.support.app_server.AppFiles`), a
+feed server verifying the app's tokens (`tests.support.feed_server`), the app built and served
+by `reflex run --env prod` on one free port pointed at that feed (`start_app`), and one
+headless Chromium (`tests.support.chromium`).
 Every page opened through the `new_page` fixture reports its console errors and warnings, page
 errors and failed requests into `console_problems`, which `test_console.py` asserts empty at
 the end of the session (it is ordered last, see below).
@@ -13,11 +12,6 @@ the end of the session (it is ordered last, see below).
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,28 +19,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
-from realtime_server.security.keys import write_keypair
+from tests.support.app_server import AppFiles, AppServer, start_app
+from tests.support.chromium import launch
 from tests.support.feed_server import FeedServerProcess, running_feed_server
-from tests.support.ports import free_port
-from tests.support.processes import ManagedProcess, http_ok, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-REFLEX_ENV = {
-    "REFLEX_USE_SYSTEM_BUN": "1",
-    "REFLEX_TELEMETRY_ENABLED": "false",
-    "REFLEX_CHECK_LATEST_VERSION": "0",
-}
-APP_START_TIMEOUT_S = float(os.environ.get("MARKETPULSE_TEST_APP_TIMEOUT", "240"))
 DESKTOP = {"width": 1440, "height": 900}
 MOBILE = {"width": 375, "height": 812}
 
@@ -62,107 +39,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         items[i] = item
 
 
-@dataclass
-class AppFiles:
-    """The app's private files for this session: signing keys and database, in a temp dir."""
-
-    root: Path
-
-    @property
-    def private_key(self) -> Path:
-        return self.root / "keys" / "feed_ed25519.pem"
-
-    @property
-    def public_key(self) -> Path:
-        return self.root / "keys" / "feed_ed25519.pub.pem"
-
-    @property
-    def db_url(self) -> str:
-        return f"sqlite:///{self.root / 'marketpulse.db'}"
-
-
-@dataclass
-class AppServer:
-    """The compiled app served by `reflex run --env prod`."""
-
-    process: ManagedProcess
-    port: int
-    feed: FeedServerProcess
-    startup_s: float = 0.0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-
-def app_env(feed: FeedServerProcess, files: AppFiles) -> dict[str, str]:
-    """The app's environment: Reflex's switches, the feed, the keys and the database."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        # Reflex changes behaviour under pytest; the app process is not a test.
-        if key not in {"PYTEST_CURRENT_TEST", "PYTEST_VERSION"}
-    }
-    env.update(REFLEX_ENV)
-    env.update(
-        MARKETPULSE_FEED_URL=feed.url,
-        MARKETPULSE_JWT_PRIVATE_KEY_FILE=str(files.private_key),
-        MARKETPULSE_DB_URL=files.db_url,
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def migrate_database(env: dict[str, str]) -> None:
-    """`reflex db migrate`: create the app's tables (what deploy.sh runs before the app)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "reflex", "db", "migrate"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"reflex db migrate failed:\n{done.stdout}\n{done.stderr}")
-
-
-def start_app(feed: FeedServerProcess, files: AppFiles) -> AppServer:
-    """Migrate the database, then build and serve the app in production mode on a free port."""
-    port = free_port()
-    env = app_env(feed, files)
-    started = time.monotonic()
-    migrate_database(env)
-    args = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
-    args += ["--frontend-port", str(port), "--backend-host", "127.0.0.1", "--loglevel", "info"]
-    process = ManagedProcess(args, env, ROOT, name="marketpulse-app")
-    app = AppServer(process=process, port=port, feed=feed)
-
-    def ready() -> bool:
-        if not process.alive():
-            raise RuntimeError(f"the app exited early:\n{process.output()}")
-        return http_ok(app.url) and http_ok(f"http://127.0.0.1:{port}/ping")
-
-    try:
-        wait_until(ready, APP_START_TIMEOUT_S, "the app to build and serve", interval=0.25)
-    except BaseException:
-        output = process.output()
-        process.close()
-        raise RuntimeError(f"the app did not come up; output:\n{output}") from None
-    app.startup_s = time.monotonic() - started
-    return app
-
-
 @pytest.fixture(scope="session")
 def app_files() -> Iterator[AppFiles]:
-    """A fresh key pair (what `python -m realtime_server keygen` writes) and database home."""
-    files = AppFiles(Path(tempfile.mkdtemp(prefix="marketpulse-app-")))
-    write_keypair(files.private_key.parent)
+    files = AppFiles.create()
     try:
         yield files
     finally:
-        shutil.rmtree(files.root, ignore_errors=True)
+        files.remove()
 
 
 @pytest.fixture(scope="session")
@@ -173,12 +56,12 @@ def feed_server(app_files: AppFiles) -> Iterator[FeedServerProcess]:
 
 @pytest.fixture(scope="session")
 def app_server(feed_server: FeedServerProcess, app_files: AppFiles) -> Iterator[AppServer]:
-    app = start_app(feed_server, app_files)
+    app = start_app(feed_server.url, app_files)
     print(f"\n[browser] app built and serving in {app.startup_s:.1f}s at {app.url}")
     try:
         yield app
     finally:
-        app.process.close()
+        app.stop()
 
 
 @pytest.fixture(scope="package")
@@ -186,9 +69,7 @@ def browser() -> Iterator[Browser]:
     # Package scope, not session: sync Playwright keeps an event loop running in this thread
     # while it is open, which would break the asyncio tests of suites collected after this one.
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+        chromium = launch(playwright)
         try:
             yield chromium
         finally:

@@ -13,14 +13,14 @@ from playwright.sync_api import Browser, Page
 
 from tests.browser.conftest import DESKTOP, INDICATOR, AppServer, wait_live
 from tests.browser.helpers import is_subsequence, wait_price_live
+from tests.support.feed_server import FeedServerProcess
 from tests.support.processes import wait_until
 
 
-def feed_connections(app_server: AppServer) -> int:
+def feed_connections(app_server: AppServer, feed: FeedServerProcess) -> int:
     """Established TCP connections from the app's processes to the feed server's port."""
-    root = psutil.Process(app_server.process.pid)
     count = 0
-    for proc in [root, *root.children(recursive=True)]:
+    for proc in app_server.processes():
         try:
             connections = proc.net_connections(kind="tcp")
         except (psutil.NoSuchProcess, psutil.AccessDenied):
@@ -29,45 +29,45 @@ def feed_connections(app_server: AppServer) -> int:
             1
             for conn in connections
             if conn.raddr
-            and conn.raddr.port == app_server.feed.port
+            and conn.raddr.port == feed.port
             and conn.status == psutil.CONN_ESTABLISHED
         )
     return count
 
 
-def wait_connections(app_server: AppServer, expected: int) -> None:
+def wait_connections(app_server: AppServer, feed: FeedServerProcess, expected: int) -> None:
     wait_until(
-        lambda: feed_connections(app_server) == expected,
+        lambda: feed_connections(app_server, feed) == expected,
         10,
-        f"{expected} feed connection(s) from the app (have {feed_connections(app_server)})",
+        f"{expected} feed connection(s) from the app (have {feed_connections(app_server, feed)})",
     )
 
 
 def test_one_feed_task_per_tab_released_on_reload_and_close(
-    new_page: Callable[..., Page], app_server: AppServer
+    new_page: Callable[..., Page], app_server: AppServer, feed_server: FeedServerProcess
 ) -> None:
     # Earlier tests' tabs are closed, but the app may still be noticing: start from none.
     baseline = 0
-    wait_connections(app_server, baseline)
+    wait_connections(app_server, feed_server, baseline)
     first = new_page()
     first.goto(app_server.url)
     wait_live(first)
-    wait_connections(app_server, baseline + 1)
+    wait_connections(app_server, feed_server, baseline + 1)
 
     for _ in range(2):
         first.reload()
         wait_live(first)
-    wait_connections(app_server, baseline + 1)
+    wait_connections(app_server, feed_server, baseline + 1)
 
     second = new_page()
     second.goto(app_server.url)
     wait_live(second)
-    wait_connections(app_server, baseline + 2)
+    wait_connections(app_server, feed_server, baseline + 2)
 
     second.close()
-    wait_connections(app_server, baseline + 1)
+    wait_connections(app_server, feed_server, baseline + 1)
     first.close()
-    wait_connections(app_server, baseline)
+    wait_connections(app_server, feed_server, baseline)
 
 
 RECORD_STATES_JS = """() => {
@@ -93,13 +93,13 @@ ATTEMPT = r"^(\d+)(?: · (retry in \d+ s|retrying…))?$"
 
 
 def test_indicator_walks_live_reconnecting_live_when_the_feed_is_killed_and_restarted(
-    live_page: Page, app_server: AppServer
+    live_page: Page, feed_server: FeedServerProcess
 ) -> None:
     live_page.evaluate(RECORD_STATES_JS)
     live_page.evaluate(RECORD_ATTEMPTS_JS)
     live_page.click('[data-testid="link-details"]')
     live_page.wait_for_selector('[data-testid="link-state"]:text-is("live")')
-    app_server.feed.kill()  # SIGKILL: no goodbye, the socket just dies
+    feed_server.kill()  # SIGKILL: no goodbye, the socket just dies
     try:
         live_page.wait_for_selector(f'{INDICATOR}[data-state="reconnecting"]', timeout=10_000)
         # The details count the attempts and count down to the next one, in the browser.
@@ -112,7 +112,7 @@ def test_indicator_walks_live_reconnecting_live_when_the_feed_is_killed_and_rest
             timeout=15_000,
         )
     finally:
-        app_server.feed.restart()
+        feed_server.restart()
     wait_live(live_page, timeout_ms=30_000)
     live_page.wait_for_selector('[data-testid="link-state"]:text-is("live")')
     assert live_page.locator('[data-testid="link-attempt"]').count() == 0

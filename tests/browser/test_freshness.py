@@ -11,8 +11,9 @@ import json
 
 from playwright.sync_api import Page
 
-from tests.browser.conftest import AppServer, wait_all_rows_filled
+from tests.browser.conftest import wait_all_rows_filled
 from tests.browser.helpers import is_subsequence, wait_price_live
+from tests.support.feed_server import FeedServerProcess
 
 WATCHLIST = '[data-widget="watchlist"]'
 """Delayed 3 s after its last quote, stale after 15 s (the dashboard's thresholds)."""
@@ -41,7 +42,7 @@ def badge_text(page: Page, widget: str) -> str:
 
 
 def test_widgets_go_delayed_then_stale_while_the_feed_hangs_and_live_after(
-    live_page: Page, app_server: AppServer
+    live_page: Page, feed_server: FeedServerProcess
 ) -> None:
     page = live_page
     wait_all_rows_filled(page)
@@ -49,7 +50,7 @@ def test_widgets_go_delayed_then_stale_while_the_feed_hangs_and_live_after(
         wait_level(page, f'[data-widget="{widget}"]', "live", 10_000)
     page.evaluate(RECORD_LEVELS_JS)
 
-    with app_server.feed.frozen():
+    with feed_server.frozen():
         wait_level(page, WATCHLIST, "delayed", 10_000)
         assert badge_text(page, "watchlist").startswith("Delayed · updated")
         wait_level(page, WATCHLIST, "stale", 20_000)

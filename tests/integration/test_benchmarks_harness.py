@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.chart_browser import CHROMIUM
 from benchmarks.synthetic import TickGenerator
+from tests.support.chromium import CHROMIUM
+from tests.support.processes import ManagedProcess
 
 pytestmark = pytest.mark.integration
 
@@ -50,16 +51,18 @@ def docs_copy(tmp_path: Path) -> Path:
     return copy
 
 
-def run(module: str, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    assert result.returncode == 0, f"{module} failed:\n{result.stderr[-4000:]}"
-    return result
+def run(module: str, *args: str, timeout: float) -> None:
+    """`python -m <module> <args>` to completion. However it ends, it is closed: SIGTERM (the
+    benchmark then stops every process it started) and SIGKILL after a grace period."""
+    bench = ManagedProcess([sys.executable, "-m", module, *args], cwd=ROOT, name=module)
+    try:
+        try:
+            returncode = bench.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"{module} ran over {timeout:.0f}s:\n{bench.output(limit=4000)}")
+        assert returncode == 0, f"{module} failed:\n{bench.output(limit=4000)}"
+    finally:
+        bench.close()
 
 
 def digest(path: Path) -> str:

@@ -290,8 +290,6 @@ class Launcher:
     def close(self) -> None:
         for server, _ in self.started:
             server.close()
-            if server.process is not None:
-                server.process.log_path.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module")

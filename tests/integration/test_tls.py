@@ -37,6 +37,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from realtime_server.protocol import NAMESPACE, Batch, SubscribeAck
 from tests.support.feed_server import FeedServerProcess
+from tests.support.processes import StartupError
 
 pytestmark = pytest.mark.integration
 
@@ -101,7 +102,7 @@ class TlsFeedServer(FeedServerProcess):
     def _ready(self) -> bool:
         assert self.process is not None
         if not self.process.alive():
-            raise RuntimeError(f"feed server exited early:\n{self.process.output()}")
+            raise StartupError(f"feed server exited early:\n{self.process.output()}")
         try:
             return self.get("/readyz")[0] == 200
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
@@ -126,8 +127,6 @@ def tls_server(trust) -> Iterator[TlsFeedServer]:
         yield server.start()
     finally:
         server.close()
-        if server.process is not None:
-            server.process.log_path.unlink(missing_ok=True)
 
 
 @pytest.fixture

@@ -1,4 +1,10 @@
-"""The real feed server as a child process on a free port, for integration and browser tests."""
+"""The real feed server as a child process on a free port, for tests and benchmarks.
+
+`python -m realtime_server` by default; the benchmarks give another `command` (their entry
+point runs the same server on a synthetic source). Its data (alerts database, audit log) lives
+in a temporary directory kept across restarts of one `FeedServerProcess` and removed by
+`close()`.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +16,26 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.support.ports import free_port
-from tests.support.processes import ManagedProcess, http_ok, wait_until
+from tests.support.http import http_ok
+from tests.support.ports import LOOPBACK, free_port
+from tests.support.processes import ManagedProcess, StartupError, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 class FeedServerProcess:
-    """`python -m realtime_server` with the given `FEED_*` environment."""
+    """The feed server with the given `FEED_*` environment (over the process's own)."""
 
-    def __init__(self, port: int | None = None, **env: str) -> None:
+    def __init__(
+        self, port: int | None = None, *, command: list[str] | None = None, **env: str
+    ) -> None:
         self.port = port or free_port()
+        self.command = command or [sys.executable, "-m", "realtime_server"]
         self.data_dir = tempfile.mkdtemp(prefix="feed-data-")
         """Alerts database and audit log; kept across restarts of this process object."""
         self.env = {
             **os.environ,
-            "FEED_HOST": "127.0.0.1",
+            "FEED_HOST": LOOPBACK,
             "FEED_PORT": str(self.port),
             "FEED_LOG_FORMAT": "json",
             "FEED_DATA_DIR": self.data_dir,
@@ -35,24 +45,22 @@ class FeedServerProcess:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{LOOPBACK}:{self.port}"
 
     def start(self, timeout: float = 20.0) -> FeedServerProcess:
-        self.process = ManagedProcess(
-            [sys.executable, "-m", "realtime_server"], self.env, ROOT, name="feed-server"
-        )
+        self.process = ManagedProcess(self.command, self.env, ROOT, name="feed-server")
         try:
             wait_until(self._ready, timeout, f"feed server on port {self.port} to be ready")
         except TimeoutError:
             output = self.process.output()
             self.process.close()
-            raise TimeoutError(f"feed server did not become ready; output:\n{output}") from None
+            raise StartupError(f"feed server did not become ready; output:\n{output}") from None
         return self
 
     def _ready(self) -> bool:
         assert self.process is not None
         if not self.process.alive():
-            raise RuntimeError(f"feed server exited early:\n{self.process.output()}")
+            raise StartupError(f"feed server exited early:\n{self.process.output()}")
         return http_ok(f"{self.url}/readyz")
 
     def restart(self) -> FeedServerProcess:
