@@ -9,7 +9,7 @@ import pytest
 from realtime_server.market.bars import BarAggregator
 from realtime_server.protocol import BAR_INTERVALS, Bar, bars_channel
 from realtime_server.sources.base import Tick
-from realtime_server.sources.simulator import MarketSimulator
+from realtime_server.sources.market_model import MarketSimulator
 
 T0 = 5_666_666 * 300_000  # aligned to every interval (1s, 1m, 5m)
 

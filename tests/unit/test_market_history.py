@@ -7,7 +7,7 @@ from typing import Any
 from realtime_server.market.engine import MarketEngine
 from realtime_server.protocol import parse_channel
 from realtime_server.sources.base import Tick
-from realtime_server.sources.simulator import MarketSimulator
+from realtime_server.sources.market_model import MarketSimulator
 
 
 class Recorder:

@@ -7,7 +7,8 @@ from collections import Counter
 
 import pytest
 
-from realtime_server.market.news import NewsGenerator, short_name
+from realtime_server.market.news import NewsGenerator
+from realtime_server.market.news_wording import short_name
 from realtime_server.protocol import NewsItem
 from realtime_server.sources.base import Jump
 from realtime_server.sources.universe import DEFAULT_UNIVERSE, lookup

@@ -8,7 +8,7 @@ from realtime_server.market.quotes import QuoteBook
 from realtime_server.market.summary import SummaryBuilder
 from realtime_server.protocol import Summary
 from realtime_server.sources.base import Instrument
-from realtime_server.sources.simulator import MarketSimulator
+from realtime_server.sources.market_model import MarketSimulator
 from realtime_server.sources.universe import DEFAULT_UNIVERSE
 
 TS = 1_700_000_000_000

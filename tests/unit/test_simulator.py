@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from realtime_server.sources.base import Tick
-from realtime_server.sources.simulator import Jump, MarketSimulator, SimulatorSource
+from realtime_server.sources.base import Jump, Tick
+from realtime_server.sources.market_model import MarketSimulator
+from realtime_server.sources.simulator import SimulatorSource
 from realtime_server.sources.universe import DEFAULT_UNIVERSE, UniverseEntry, lookup
 
 START_MS = 1_700_000_000_000
