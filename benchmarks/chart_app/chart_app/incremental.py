@@ -1,7 +1,8 @@
 """`/incremental`: MarketPulse's own `live_chart`, fed the way the app feeds it.
 
-The background task folds each flush's bars into a `Desk` outside the state lock and, inside
-one short lock, takes the chart's delta from it and assigns it exactly as
+The background task folds each flush's bars into a `Desk` outside the state lock, as the feed
+events the tab's feed client hands over (a `ChannelReset` snapshot, then one `Batch` per flush),
+and, inside one short lock, takes the chart's delta from it and assigns it exactly as
 `marketpulse.state.chart.ChartState._apply` does: the whole `window` (and a bumped `revision`)
 on a reset, else the small `tail`, and `last_price` either way. The state's vars carry the
 same names and types as `ChartState`'s, so its deltas are the app's, byte for byte, but for
@@ -20,16 +21,17 @@ from chart_app.bars import SYMBOL, BarStream
 from chart_app.cadence import UPDATE_S, Cadence
 from marketpulse.components.live_chart import live_chart
 from marketpulse.display.quotes import PLACEHOLDER, format_price
-from marketpulse.feed.events import Coalesced
+from marketpulse.feed import Batch, ChannelReset, FeedEvent
 from marketpulse.streaming.desk import ChartDelta, Desk
-from realtime_server.protocol import bars_channel
+from realtime_server.protocol import Bar, Update, bars_channel
 
 
-def _flush(channel: str, bars: list, *, reset: bool = False) -> Coalesced:
-    """One feed batch as the tab's feed task would have coalesced it."""
+def _flush(channel: str, bars: list[Bar], *, reset: bool = False) -> list[FeedEvent]:
+    """One flush of the bars channel as the tab's feed client hands it over."""
     if reset:
-        return Coalesced(quotes={}, state=None, batches=0, resets={channel: tuple(bars)})
-    return Coalesced(quotes={}, state=None, batches=1, bars={channel: bars})
+        return [ChannelReset(items={channel: tuple(bars)}, positions={}, reason="subscribe")]
+    updates = [Update(channel=channel, seq=0, data=bar) for bar in bars]
+    return [Batch(server_ts=_now_ms(), updates=updates)]
 
 
 class IncrementalState(rx.State):
@@ -73,7 +75,7 @@ class IncrementalState(rx.State):
         channel = bars_channel(cadence.interval, SYMBOL)
         desk = Desk(chart_points=cadence.points)
         desk.follow_chart(channel)
-        desk.absorb(_flush(channel, stream.history(cadence.points), reset=True), _now_ms())
+        desk.fold(_flush(channel, stream.history(cadence.points), reset=True), _now_ms())
         due = time.monotonic()
         while True:
             async with self:
@@ -84,7 +86,7 @@ class IncrementalState(rx.State):
                     self._apply(delta)
             due += UPDATE_S
             await asyncio.sleep(max(0.0, due - time.monotonic()))
-            desk.absorb(_flush(channel, stream.next()), _now_ms())
+            desk.fold(_flush(channel, stream.next()), _now_ms())
 
 
 def _now_ms() -> int:
