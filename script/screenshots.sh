@@ -5,9 +5,14 @@
 #
 # Runs the screenshot test (tests/browser/test_screenshots.py) with its output pointed at
 # docs/screenshots/; the suite itself writes them to a temporary folder. Extra arguments are
-# passed to pytest. The check that a run leaves generated tracked files alone
+# passed to pytest. Installs what is missing first, like test.sh, but runs no linter: a
+# refresh does not wait on them. The check that a run leaves generated tracked files alone
 # (tests/support/tracked_files.py) is off here: rewriting them is the point.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source "$ROOT/script/setup.sh"
+main --test
+
 export MARKETPULSE_SCREENSHOTS_DIR="$ROOT/docs/screenshots"
-exec "$ROOT/script/test.sh" tests/browser/test_screenshots.py -p no:tests.support.tracked_files "$@"
+exec .venv/bin/python -m pytest tests/browser/test_screenshots.py -p no:tests.support.tracked_files "$@"
