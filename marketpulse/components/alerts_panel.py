@@ -10,17 +10,18 @@ alert `data-fired-alert`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import reflex as rx
-from reflex.event import EventSpec
+from reflex.event import EventCallback
 from reflex.vars.object import ObjectVar
 from reflex.vars.sequence import ArrayVar
 
 from marketpulse.components.scripts import client_script
 from marketpulse.components.time_format import local_time
 
-Handler = Callable[[rx.Var[str]], EventSpec]
+Handler = EventCallback[str]
 
 RULES_HEADING_ID = "mp-alert-rules-heading"
 FIRED_HEADING_ID = "mp-fired-alerts-heading"
@@ -39,7 +40,7 @@ def _delete_button(rule: ObjectVar, on_delete: Handler) -> rx.Component:
     )
     return rx.icon_button(
         rx.icon("trash-2", size=14, aria_hidden="true"),
-        on_click=[move_focus, on_delete(rule.id)],  # type: ignore[arg-type]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
+        on_click=[move_focus, on_delete(rule.id)],  # type: ignore[call-overload]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
         variant="soft",
         color_scheme="gray",
         size="1",
@@ -75,7 +76,12 @@ def _fired_item(alert: ObjectVar) -> rx.Component:
 
 
 def _subsection(
-    title: str, heading_id: str, items: ArrayVar[list], render: Callable, empty: str, test_id: str
+    title: str,
+    heading_id: str,
+    items: ArrayVar[Sequence[Any]],
+    render: Callable,
+    empty: str,
+    test_id: str,
 ) -> rx.Component:
     return rx.el.div(
         rx.heading(title, as_="h3", size="2", weight="medium", id=heading_id, tab_index=-1),
@@ -103,8 +109,8 @@ def _guest() -> rx.Component:
 
 
 def alerts_panel(
-    rules: ArrayVar[list],
-    fired: ArrayVar[list],
+    rules: ArrayVar[Sequence[Any]],
+    fired: ArrayVar[Sequence[Any]],
     is_guest: rx.Var[bool],
     on_delete: Handler,
 ) -> rx.Component:

@@ -17,6 +17,8 @@ Props keep the JS names Reflex derives from the Python ones (`go_live` → `goLi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import reflex as rx
 from reflex_base.components.component import field
 from reflex_base.vars.base import Var
@@ -42,7 +44,7 @@ _HELPERS = (
 for _helper in _HELPERS:
     rx.asset(_helper, shared=True)
 
-PointsVar = Var[list[ChartPoint]] | Var[list[dict[str, float]]]
+PointsVar = Var[Sequence[ChartPoint]] | Var[Sequence[dict[str, float]]]
 """A state var holding chart points (typed either way)."""
 
 

@@ -13,10 +13,11 @@ Test hooks: `data-testid="movers"`, rows `data-mover="<SYM>"` and `data-list` in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import reflex as rx
-from reflex.event import EventSpec
+from reflex.event import EventCallback
 from reflex.vars.object import ObjectVar
 from reflex.vars.sequence import ArrayVar
 
@@ -29,7 +30,7 @@ LISTS: tuple[tuple[str, str, str], ...] = (
 )
 """(data-list value, heading, text of an empty list), in display order."""
 
-Select = Callable[[rx.Var[str]], EventSpec]
+Select = EventCallback[str]
 
 
 def _hidden(text: str) -> rx.Component:
@@ -68,7 +69,7 @@ def _row(
             rx.el.span(_hidden("volume "), row.volume, class_name="mp-num mp-mover-vol"),
             type="button",
             class_name="mp-mover",
-            on_click=on_select(row.symbol),  # type: ignore[arg-type]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
+            on_click=on_select(row.symbol),  # type: ignore[call-overload]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
             data_mover=row.symbol,
             data_list=list_key,
             **current,
@@ -94,7 +95,7 @@ def _captions() -> rx.Component:
 
 
 def _list(
-    rows: ArrayVar[list],
+    rows: ArrayVar[Sequence[Any]],
     list_key: str,
     title: str,
     empty: str,
@@ -121,9 +122,9 @@ def _list(
 
 
 def movers_panel(
-    gainers: ArrayVar[list],
-    losers: ArrayVar[list],
-    most_active: ArrayVar[list],
+    gainers: ArrayVar[Sequence[Any]],
+    losers: ArrayVar[Sequence[Any]],
+    most_active: ArrayVar[Sequence[Any]],
     on_select: Select,
     selected: rx.Var[str] | None = None,
     heading_level: int = 3,

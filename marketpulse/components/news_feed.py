@@ -15,10 +15,11 @@ region; each item has `data-news-id` and `data-sentiment`, each symbol button `d
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
+from typing import Any
 
 import reflex as rx
-from reflex.event import EventSpec, EventType
+from reflex.event import EventCallback, EventType
 from reflex.vars.object import ObjectVar
 from reflex.vars.sequence import ArrayVar
 
@@ -47,9 +48,7 @@ def _sentiment_badge(sentiment: rx.Var[str]) -> rx.Component:
     )
 
 
-def _symbol_button(
-    symbol: rx.Var[str], on_select_symbol: Callable[[rx.Var[str]], EventSpec]
-) -> rx.Component:
+def _symbol_button(symbol: rx.Var[str], on_select_symbol: EventCallback[str]) -> rx.Component:
     return rx.el.li(
         rx.button(
             symbol,
@@ -62,7 +61,7 @@ def _symbol_button(
     )
 
 
-def _item(row: ObjectVar, on_select_symbol: Callable[[rx.Var[str]], EventSpec]) -> rx.Component:
+def _item(row: ObjectVar, on_select_symbol: EventCallback[str]) -> rx.Component:
     return rx.el.li(
         rx.el.article(
             rx.el.div(
@@ -123,10 +122,10 @@ def _empty(watchlist_only: rx.Var[bool]) -> rx.Component:
 
 
 def news_feed(
-    items: ArrayVar[list],
+    items: ArrayVar[Sequence[Any]],
     watchlist_only: rx.Var[bool],
     on_watchlist_only: EventType[bool],
-    on_select_symbol: Callable[[rx.Var[str]], EventSpec],
+    on_select_symbol: EventCallback[str],
     announcement: rx.Var[str],
 ) -> rx.Component:
     """The news widget over `items` (`marketpulse.display.news.NewsRow`s, newest first, already

@@ -12,6 +12,9 @@ Styles: `widgets.css` (`mp-summary*`, `mp-index*`, `mp-breadth*`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import reflex as rx
 from reflex.vars.object import ObjectVar
 from reflex.vars.sequence import ArrayVar
@@ -34,7 +37,7 @@ def _index_tile(tile: ObjectVar) -> rx.Component:
     )
 
 
-def _indices(indices: ArrayVar[list]) -> rx.Component:
+def _indices(indices: ArrayVar[Sequence[Any]]) -> rx.Component:
     return rx.cond(
         indices.length() > 0,
         rx.el.ul(rx.foreach(indices, _index_tile), class_name="mp-indices", aria_label="Indices"),
@@ -71,7 +74,7 @@ def _breadth(
 
 
 def summary_strip(
-    indices: ArrayVar[list],
+    indices: ArrayVar[Sequence[Any]],
     advancers: rx.Var[int],
     decliners: rx.Var[int],
     unchanged: rx.Var[int],

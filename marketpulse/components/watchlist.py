@@ -12,10 +12,11 @@ screen readers. Narrow screens drop the name, volume and time columns (`marketpu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
+from typing import Any
 
 import reflex as rx
-from reflex.event import EventSpec
+from reflex.event import EventCallback, EventType
 from reflex.vars.number import NumberVar
 
 from marketpulse.components.live_grid import LiveGrid
@@ -24,7 +25,8 @@ ROW_DELAYED_MS = 15_000
 ROW_STALE_MS = 60_000
 """A symbol may trade less often than the whole feed: a row turns delayed, then stale, later."""
 
-Handler = Callable[..., EventSpec]
+Handler = EventType[str]
+"""A handler of the symbol or column a grid cell passes."""
 
 
 class TableSort:
@@ -37,7 +39,7 @@ class TableSort:
 
 
 def watchlist(
-    rows: rx.Var[list],
+    rows: rx.Var[Sequence[Any]],
     sort: TableSort,
     selected: rx.Var[str],
     link: rx.Var[str],
@@ -60,7 +62,10 @@ def watchlist(
 
 
 def table_pager(
-    label: rx.Var[str], page: NumberVar[int], page_count: NumberVar[int], on_turn: Handler
+    label: rx.Var[str],
+    page: NumberVar[int],
+    page_count: NumberVar[int],
+    on_turn: EventCallback[int],
 ) -> rx.Component:
     """Previous / next page buttons and "Page 2 of 4"; nothing when everything fits one page."""
     return rx.cond(

@@ -9,10 +9,10 @@ table stays lean. Test hooks: `data-testid="add-symbol-input"`, `"add-symbol-but
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 
 import reflex as rx
-from reflex.event import EventSpec, EventType
+from reflex.event import EventCallback, EventType
 from reflex.vars.number import NumberVar
 from reflex.vars.sequence import ArrayVar, StringVar
 
@@ -58,8 +58,8 @@ def _manager_row(
     symbol: StringVar,
     index: NumberVar[int],
     count: NumberVar[int],
-    on_remove: Callable[[rx.Var[str]], EventSpec],
-    on_move: Callable[[rx.Var[str], int], EventSpec],
+    on_remove: EventCallback[str],
+    on_move: EventCallback[str, int],
 ) -> rx.Component:
     return rx.flex(
         rx.text(symbol, weight="bold", class_name="mp-manage-symbol"),
@@ -98,9 +98,9 @@ def _manager_row(
 
 
 def watchlist_manager(
-    symbols: ArrayVar[list[str]],
-    on_remove: Callable[[rx.Var[str]], EventSpec],
-    on_move: Callable[[rx.Var[str], int], EventSpec],
+    symbols: ArrayVar[Sequence[str]],
+    on_remove: EventCallback[str],
+    on_move: EventCallback[str, int],
 ) -> rx.Component:
     """A "Manage" button opening a dialog to reorder and remove the watchlist's symbols."""
     count = symbols.length()

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import reflex as rx
-from reflex.event import EventSpec
+from reflex.event import EventType
 
 from marketpulse.components.freshness import DELAYED_MS, STALE_MS, freshness_section
 
 
 def _fold_button(
-    widget: str, title: str, is_open: rx.Var[bool], on_toggle: EventSpec
+    widget: str, title: str, is_open: rx.Var[bool], on_toggle: EventType[()]
 ) -> rx.Component:
     return rx.icon_button(
         rx.cond(
@@ -44,7 +44,7 @@ def widget_panel(
     updated_at: rx.Var[int],
     link: rx.Var[str],
     is_open: rx.Var[bool] | bool = True,
-    on_toggle: EventSpec | None = None,
+    on_toggle: EventType[()] | None = None,
     tools: Sequence[rx.Component] = (),
     delayed_ms: int = DELAYED_MS,
     stale_ms: int = STALE_MS,

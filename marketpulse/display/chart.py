@@ -55,6 +55,19 @@ def point_of(bar: Bar) -> ChartPoint:
     return ChartPoint(t=bar.start, o=bar.open, h=bar.high, l=bar.low, c=bar.close, v=bar.volume)
 
 
+def plain_point(point: ChartPoint) -> dict[str, float]:
+    """A copy of `point` as the plain dict the chart's state vars and props hold (Reflex cannot
+    check a value against a TypedDict)."""
+    return {
+        "t": point["t"],
+        "o": point["o"],
+        "h": point["h"],
+        "l": point["l"],
+        "c": point["c"],
+        "v": point["v"],
+    }
+
+
 def merge_points(
     window: list[ChartPoint], bars: Iterable[Bar], max_points: int
 ) -> list[ChartPoint]:

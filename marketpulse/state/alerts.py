@@ -10,6 +10,7 @@ toast and in the history, and are acknowledged once shown, so the feed stops red
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from marketpulse.display.alerts import (
     AlertFormError,
@@ -22,8 +23,9 @@ from marketpulse.display.alerts import (
 )
 from marketpulse.display.quotes import PLACEHOLDER
 from marketpulse.state.auth import AuthState
+from marketpulse.state.event import event
 from marketpulse.state.quotes import QuotesState
-from marketpulse.streaming.alert_jobs import AlertOutcome, AlertRequest
+from marketpulse.streaming.alert_jobs import AlertOutcome, AlertRequest, AlertRequestData
 from realtime_server.protocol import FiredAlert
 
 FIRED_HISTORY = 50
@@ -33,16 +35,16 @@ GUEST_MESSAGE = "Log in to set price alerts."
 class AlertsState(rx.State):
     """Cold state: changes when a rule is made or deleted, or an alert fires."""
 
-    rules: list[AlertRuleRow] = []
-    fired: list[FiredAlertRow] = []
-    dialog_open: bool = False
-    draft_symbol: str = ""
-    draft_price: str = PLACEHOLDER
+    rules: rx.Field[list[AlertRuleRow]] = rx.field(default_factory=list)
+    fired: rx.Field[list[FiredAlertRow]] = rx.field(default_factory=list)
+    dialog_open: rx.Field[bool] = rx.field(False)
+    draft_symbol: rx.Field[str] = rx.field("")
+    draft_price: rx.Field[str] = rx.field(PLACEHOLDER)
 
-    _requests: list[dict[str, object]] = []
+    _requests: list[AlertRequestData] = []
 
-    @rx.event
-    async def open_dialog(self, symbol: str) -> rx.event.EventSpec | None:
+    @event
+    async def open_dialog(self, symbol: str) -> EventSpec | None:
         auth = await self.get_state(AuthState)
         if auth.is_guest:
             return rx.toast.info(GUEST_MESSAGE)
@@ -52,12 +54,12 @@ class AlertsState(rx.State):
         self.dialog_open = True
         return None
 
-    @rx.event
+    @event
     def set_dialog_open(self, value: bool) -> None:
         self.dialog_open = bool(value)
 
-    @rx.event
-    async def create_alert(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    @event
+    async def create_alert(self, form: dict[str, str]) -> EventSpec | None:
         auth = await self.get_state(AuthState)
         if auth.is_guest:
             return rx.toast.info(GUEST_MESSAGE)
@@ -72,7 +74,7 @@ class AlertsState(rx.State):
         self.dialog_open = False
         return None
 
-    @rx.event
+    @event
     def delete_alert(self, rule_id: str) -> None:
         self._requests = [*self._requests, AlertRequest("delete", rule_id=str(rule_id)).as_dict()]
 
@@ -89,7 +91,7 @@ class AlertsState(rx.State):
         self.rules, self.fired, self._requests = [], [], []
         self.dialog_open = False
 
-    def _apply_outcome(self, outcome: AlertOutcome) -> rx.event.EventSpec | None:
+    def _apply_outcome(self, outcome: AlertOutcome) -> EventSpec | None:
         if outcome.rules is not None:
             self.rules = [rule_row(rule) for rule in outcome.rules]
         if outcome.error:
@@ -102,7 +104,7 @@ class AlertsState(rx.State):
             return rx.toast.info("Alert deleted.")
         return None
 
-    def _apply_fired(self, alerts: list[FiredAlert]) -> list[rx.event.EventSpec]:
+    def _apply_fired(self, alerts: list[FiredAlert]) -> list[EventSpec]:
         """Show newly fired alerts (history and one toast each); return the toasts."""
         known = {row.id for row in self.fired}
         self.fired = merge_fired(self.fired, alerts, FIRED_HISTORY)

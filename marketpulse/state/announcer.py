@@ -8,7 +8,7 @@ import reflex as rx
 class AnnouncerState(rx.State):
     """Cold: written by the feed task at most every `ANNOUNCE_INTERVAL_S`, when enabled."""
 
-    text: str = ""
+    text: rx.Field[str] = rx.field("")
 
     def _say(self, sentence: str) -> None:
         """Speak `sentence` (the region speaks a changed text only: an equal one is not sent)."""

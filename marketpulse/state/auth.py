@@ -16,6 +16,7 @@ import logging
 from collections.abc import AsyncIterator
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -37,6 +38,7 @@ from marketpulse.db.offload import run_db
 from marketpulse.db.preferences import load_preferences
 from marketpulse.db.users import Account
 from marketpulse.display.preferences import Preferences
+from marketpulse.state.event import event
 from marketpulse.state.preferences import PreferencesState
 from marketpulse.state.watchlist import WatchlistState
 from marketpulse.watchlist.defaults import default_symbols
@@ -49,7 +51,7 @@ UNRESOLVED = "\0"
 LOGIN_FAILED = "Incorrect username or password."
 SERVER_TROUBLE = "We could not reach the account database; please try again in a moment."
 
-Events = AsyncIterator[rx.event.EventSpec | None]
+Events = AsyncIterator[EventSpec | None]
 
 
 class AuthState(rx.State):
@@ -58,8 +60,8 @@ class AuthState(rx.State):
     session_token: str = rx.Cookie(
         "", name=SESSION_COOKIE, max_age=get_config().session_ttl_s, same_site="strict"
     )
-    username: str = ""
-    busy: bool = False
+    username: rx.Field[str] = rx.field("")
+    busy: rx.Field[bool] = rx.field(False)
     """A login or registration is being checked (the forms disable their buttons)."""
 
     _user_id: int = 0
@@ -71,7 +73,7 @@ class AuthState(rx.State):
     def is_guest(self) -> bool:
         return not self.username
 
-    @rx.event
+    @event
     async def restore_session(self) -> Events:
         """on_load of every page: resolve the login cookie once per change of its value."""
         if self.session_token == self._resolved_token:
@@ -92,7 +94,7 @@ class AuthState(rx.State):
             await self._become(user)
         self._resolved_token = self.session_token
 
-    @rx.event
+    @event
     async def log_in(self, form: dict[str, str]) -> Events:
         """Check the credentials; on success start a session and go to the dashboard."""
         username = str(form.get("username", "")).strip()
@@ -112,7 +114,7 @@ class AuthState(rx.State):
             )
             return
         self.busy = True
-        yield
+        yield None  # send `busy` to the page before the slow part
         try:
             found = await run_db(users.find_credentials, username)
             account, stored = found if found is not None else (None, None)
@@ -135,7 +137,7 @@ class AuthState(rx.State):
         yield rx.toast.success(f"Welcome back, {account.username}.")
         yield rx.redirect("/")
 
-    @rx.event
+    @event
     async def register(self, form: dict[str, str]) -> Events:
         """Create an account (default watchlist), log it in and go to the dashboard."""
         password = str(form.get("password", ""))
@@ -148,7 +150,7 @@ class AuthState(rx.State):
             yield rx.toast.error(str(error))
             return
         self.busy = True
-        yield
+        yield None  # send `busy` to the page before the slow part
         try:
             password_hash = await hash_password_async(password)
             account = await run_db(_create_account, username, password_hash)
@@ -165,7 +167,7 @@ class AuthState(rx.State):
         yield rx.toast.success(f"Welcome, {account.username}! Your account is ready.")
         yield rx.redirect("/")
 
-    @rx.event
+    @event
     async def log_out(self) -> Events:
         """End the session: this tab becomes a guest with the default watchlist."""
         token = self.session_token

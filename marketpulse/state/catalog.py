@@ -25,8 +25,8 @@ class SymbolOption:
 class CatalogState(rx.State):
     """Cold state: changes when the feed's catalog arrives."""
 
-    options: list[SymbolOption] = []
-    source: str = ""
+    options: rx.Field[list[SymbolOption]] = rx.field(default_factory=list)
+    source: rx.Field[str] = rx.field("")
     """The market data source behind the feed (`simulator`, ...); "" until known."""
 
     _symbols: list[str] = []

@@ -10,10 +10,12 @@ the new bars channel and resets the window from that channel's snapshot).
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 
-from marketpulse.display.chart import CHART_MODES, DEFAULT_INTERVAL, INTERVALS
+from marketpulse.display.chart import CHART_MODES, DEFAULT_INTERVAL, INTERVALS, plain_point
 from marketpulse.display.quotes import PLACEHOLDER, format_price
 from marketpulse.state.catalog import CatalogState
+from marketpulse.state.event import event
 from marketpulse.streaming.desk import ChartDelta
 from marketpulse.watchlist.defaults import default_symbols
 from realtime_server.protocol import SYMBOL_PATTERN
@@ -22,18 +24,18 @@ from realtime_server.protocol import SYMBOL_PATTERN
 class ChartState(rx.State):
     """Warm state: a small tail a few times a second, the window on a reset."""
 
-    symbol: str = rx.field(default_factory=lambda: default_symbols()[0])
-    interval: str = DEFAULT_INTERVAL
-    mode: str = "candles"
-    paused: bool = False
+    symbol: rx.Field[str] = rx.field(default_factory=lambda: default_symbols()[0])
+    interval: rx.Field[str] = rx.field(DEFAULT_INTERVAL)
+    mode: rx.Field[str] = rx.field("candles")
+    paused: rx.Field[bool] = rx.field(False)
     """The user paused the chart (it keeps collecting, and catches up on resume)."""
-    go_live: int = 0
+    go_live: rx.Field[int] = rx.field(0)
     """Bumped by "Go live": the chart follows the newest bar again."""
-    window: list[dict[str, float]] = []
-    tail: list[dict[str, float]] = []
-    revision: int = 0
-    last_price: str = PLACEHOLDER
-    company: str = ""
+    window: rx.Field[list[dict[str, float]]] = rx.field(default_factory=list)
+    tail: rx.Field[list[dict[str, float]]] = rx.field(default_factory=list)
+    revision: rx.Field[int] = rx.field(0)
+    last_price: rx.Field[str] = rx.field(PLACEHOLDER)
+    company: rx.Field[str] = rx.field("")
     """The chart's company, named by the feed's catalog ("" until it arrives)."""
 
     @rx.var
@@ -41,8 +43,8 @@ class ChartState(rx.State):
         """What the chart shows, for its accessible name (the chart appends the last price)."""
         return f"{self.symbol} {self.interval} price chart"
 
-    @rx.event
-    async def select_symbol(self, symbol: str) -> rx.event.EventSpec | None:
+    @event
+    async def select_symbol(self, symbol: str) -> EventSpec | None:
         symbol = str(symbol).strip().upper()
         catalog = await self.get_state(CatalogState)
         if not SYMBOL_PATTERN.fullmatch(symbol) or not catalog._offers(symbol):
@@ -52,8 +54,8 @@ class ChartState(rx.State):
             self._clear()
         return None
 
-    @rx.event
-    def set_interval(self, interval: str | list[str]) -> rx.event.EventSpec | None:
+    @event
+    def set_interval(self, interval: str | list[str]) -> EventSpec | None:
         interval = interval if isinstance(interval, str) else "".join(interval[:1])
         if interval not in INTERVALS:
             return rx.toast.error(f"Charts come in {', '.join(INTERVALS)} bars.")
@@ -62,17 +64,17 @@ class ChartState(rx.State):
             self._clear()
         return None
 
-    @rx.event
+    @event
     def set_mode(self, mode: str | list[str]) -> None:
         mode = mode if isinstance(mode, str) else "".join(mode[:1])
         if mode in CHART_MODES:
             self.mode = mode
 
-    @rx.event
+    @event
     def toggle_pause(self) -> None:
         self.paused = not self.paused
 
-    @rx.event
+    @event
     def follow_live(self) -> None:
         self.paused = False
         self.go_live += 1
@@ -85,11 +87,11 @@ class ChartState(rx.State):
 
     def _apply(self, delta: ChartDelta) -> None:
         if delta.reset:
-            self.window = [dict(point) for point in delta.points]
+            self.window = [plain_point(point) for point in delta.points]
             self.tail = []
             self.revision += 1
         else:
-            self.tail = [dict(point) for point in delta.points]
+            self.tail = [plain_point(point) for point in delta.points]
         if delta.points:
             self.last_price = format_price(delta.points[-1]["c"])
 

@@ -19,26 +19,27 @@ import reflex as rx
 from reflex_components_core.core.banner import has_connection_errors
 
 from marketpulse.feed import ConnectionStatus, FeedMetricsSnapshot, LinkState
+from marketpulse.state.event import event
 from marketpulse.streaming.quality import LABELS, link_quality
 
 
 class ConnectionState(rx.State):
     """Cold state: changes when the link changes state, or about once a second while it lives."""
 
-    status: str = LinkState.CONNECTING.value
+    status: rx.Field[str] = rx.field(LinkState.CONNECTING.value)
     """One of `LinkState`'s values (live, connecting, reconnecting, polling, offline, ...)."""
-    attempt: int = 0
+    attempt: rx.Field[int] = rx.field(0)
     """The next retry's number while reconnecting or polling; 0 otherwise."""
-    next_retry_at: int = 0
+    next_retry_at: rx.Field[int] = rx.field(0)
     """When the next connection attempt starts (ms since the epoch); 0 when none is due."""
-    reason: str = ""
-    rtt_ms: int = 0
+    reason: rx.Field[str] = rx.field("")
+    rtt_ms: rx.Field[int] = rx.field(0)
     """The median app-level round trip to the feed (ms); 0 before the first ping."""
-    rtt_p95_ms: int = 0
-    quality: int = 0
-    paused: bool = False
+    rtt_p95_ms: rx.Field[int] = rx.field(0)
+    quality: rx.Field[int] = rx.field(0)
+    paused: rx.Field[bool] = rx.field(False)
     """The user paused live updates: nothing new is shown until they resume."""
-    visible: bool = True
+    visible: rx.Field[bool] = rx.field(True)
     """The browser tab is visible (`document.visibilityState`)."""
 
     _reconnect_requested: bool = False
@@ -47,15 +48,15 @@ class ConnectionState(rx.State):
     def quality_label(self) -> str:
         return LABELS[max(0, min(self.quality, len(LABELS) - 1))]
 
-    @rx.event
+    @event
     def reconnect_now(self) -> None:
         self._reconnect_requested = True
 
-    @rx.event
+    @event
     def toggle_pause(self) -> None:
         self.paused = not self.paused
 
-    @rx.event
+    @event
     def set_visible(self, visible: bool) -> None:
         self.visible = bool(visible)
 

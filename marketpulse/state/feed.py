@@ -29,6 +29,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import reflex as rx
+from reflex.event import EventSpec, EventType
 
 from marketpulse.auth.feed_tokens import mint_feed_token, signing_ready
 from marketpulse.config import get_config
@@ -41,6 +42,7 @@ from marketpulse.state.auth import AuthState
 from marketpulse.state.catalog import CatalogState
 from marketpulse.state.chart import ChartState
 from marketpulse.state.connection import ConnectionState
+from marketpulse.state.event import event
 from marketpulse.state.freshness import FreshnessState
 from marketpulse.state.layout import LayoutState
 from marketpulse.state.market import MarketState
@@ -59,14 +61,14 @@ IDLE_WAKE_S = 0.5
 """Longest wait for feed events before the task looks at the tab again (watchlist, login)."""
 FAILURE_NOTICE = Notice("error", "Live prices stopped after an error. Reload the page to resume.")
 
-Toasts = list[rx.event.EventSpec]
+Toasts = list[EventSpec]
 
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def _toast(notice: Notice) -> rx.event.EventSpec:
+def _toast(notice: Notice) -> EventSpec:
     show = getattr(rx.toast, notice.level)
     return show(notice.text, id=notice.key) if notice.key else show(notice.text)
 
@@ -85,8 +87,8 @@ class FeedState(rx.State):
     _lease: str = ""
     """Which feed task may write to this tab's state; a new page load takes a new lease."""
 
-    @rx.event
-    async def start_feed(self) -> rx.event.EventSpec:
+    @event
+    async def start_feed(self) -> EventType[()]:
         """The page's on_load: show the watchlist's rows, take a new lease, start the task."""
         watchlist = await self.get_state(WatchlistState)
         quotes = await self.get_state(QuotesState)
@@ -96,8 +98,8 @@ class FeedState(rx.State):
         self._lease = uuid.uuid4().hex
         return FeedState.stream_feed(self._lease)
 
-    @rx.event(background=True)
-    async def stream_feed(self, lease: str) -> AsyncIterator[rx.event.EventSpec]:
+    @event(background=True)
+    async def stream_feed(self, lease: str) -> AsyncIterator[EventSpec]:
         """Stream the tab's channels from the feed server into its states until cancelled."""
         subscription = _subscription()
         tab = TabFeed()

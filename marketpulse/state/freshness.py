@@ -14,10 +14,10 @@ import reflex as rx
 class FreshnessState(rx.State):
     """Hot but tiny: four integers (ms since the epoch, app clock; 0 = nothing yet)."""
 
-    quotes_at: int = 0
-    chart_at: int = 0
-    summary_at: int = 0
-    news_at: int = 0
+    quotes_at: rx.Field[int] = rx.field(0)
+    chart_at: rx.Field[int] = rx.field(0)
+    summary_at: rx.Field[int] = rx.field(0)
+    news_at: rx.Field[int] = rx.field(0)
 
     def _apply(self, received_at: Mapping[str, int]) -> None:
         """Take the widgets' new stamps (an unchanged one is not assigned, so not sent)."""

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import reflex as rx
 
+from marketpulse.state.event import event
+
 WIDGETS = ("chart", "movers", "news", "alerts")
 
 
 class LayoutState(rx.State):
     """Cold state: changes when a widget is folded or unfolded."""
 
-    collapsed: list[str] = []
+    collapsed: rx.Field[list[str]] = rx.field(default_factory=list)
 
     @rx.var
     def chart_open(self) -> bool:
@@ -32,7 +34,7 @@ class LayoutState(rx.State):
     def alerts_open(self) -> bool:
         return "alerts" not in self.collapsed
 
-    @rx.event
+    @event
     def toggle(self, widget: str) -> None:
         if widget not in WIDGETS:
             return

@@ -18,13 +18,13 @@ from realtime_server.protocol import Summary
 class MarketState(rx.State):
     """Warm state: changes at the summary's cadence."""
 
-    indices: list[IndexTile] = []
-    advancers: int = 0
-    decliners: int = 0
-    unchanged: int = 0
-    gainers: list[MoverRow] = []
-    losers: list[MoverRow] = []
-    most_active: list[MoverRow] = []
+    indices: rx.Field[list[IndexTile]] = rx.field(default_factory=list)
+    advancers: rx.Field[int] = rx.field(0)
+    decliners: rx.Field[int] = rx.field(0)
+    unchanged: rx.Field[int] = rx.field(0)
+    gainers: rx.Field[list[MoverRow]] = rx.field(default_factory=list)
+    losers: rx.Field[list[MoverRow]] = rx.field(default_factory=list)
+    most_active: rx.Field[list[MoverRow]] = rx.field(default_factory=list)
 
     def _apply(self, summary: Summary, movers: bool, names: Mapping[str, str]) -> None:
         """Show `summary` in the header strip, and in the movers lists when `movers` (the

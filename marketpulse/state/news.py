@@ -10,20 +10,21 @@ from __future__ import annotations
 import reflex as rx
 
 from marketpulse.display.news import NewsRow, announcement, touching
+from marketpulse.state.event import event
 from marketpulse.state.watchlist import WatchlistState
 
 
 class NewsState(rx.State):
     """Cold state: changes when a headline arrives or the filter changes."""
 
-    items: list[NewsRow] = []
+    items: rx.Field[list[NewsRow]] = rx.field(default_factory=list)
     """What the feed shows (filtered when `watchlist_only`)."""
-    watchlist_only: bool = False
-    announcement: str = ""
+    watchlist_only: rx.Field[bool] = rx.field(False)
+    announcement: rx.Field[str] = rx.field("")
 
     _all: list[NewsRow] = []
 
-    @rx.event
+    @event
     async def set_watchlist_only(self, value: bool) -> None:
         self.watchlist_only = bool(value)
         watchlist = await self.get_state(WatchlistState)

@@ -13,11 +13,13 @@ import logging
 from typing import Any
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlalchemy.exc import SQLAlchemyError
 
 from marketpulse.db.offload import run_db
 from marketpulse.db.preferences import save_preferences
 from marketpulse.display.preferences import PreferenceError, Preferences, default_update_rate_ms
+from marketpulse.state.event import event
 
 logger = logging.getLogger(__name__)
 
@@ -25,11 +27,11 @@ logger = logging.getLogger(__name__)
 class PreferencesState(rx.State):
     """Cold state: changes only when the user changes a preference or logs in or out."""
 
-    color_scheme: str = "red-green"
-    reduced_motion: str = "system"
-    update_rate_ms: int = rx.field(default_factory=default_update_rate_ms)
-    announcements: bool = False
-    theme: str = "dark"
+    color_scheme: rx.Field[str] = rx.field("red-green")
+    reduced_motion: rx.Field[str] = rx.field("system")
+    update_rate_ms: rx.Field[int] = rx.field(default_factory=default_update_rate_ms)
+    announcements: rx.Field[bool] = rx.field(False)
+    theme: rx.Field[str] = rx.field("dark")
 
     _user_id: int = 0
 
@@ -43,24 +45,24 @@ class PreferencesState(rx.State):
         """The update rate as the select's string value."""
         return str(self.update_rate_ms)
 
-    @rx.event
-    async def change_color_scheme(self, value: str) -> rx.event.EventSpec | None:
+    @event
+    async def change_color_scheme(self, value: str) -> EventSpec | None:
         return await self._change("color_scheme", value)
 
-    @rx.event
-    async def change_reduced_motion(self, value: str) -> rx.event.EventSpec | None:
+    @event
+    async def change_reduced_motion(self, value: str) -> EventSpec | None:
         return await self._change("reduced_motion", value)
 
-    @rx.event
-    async def change_update_rate(self, value: str) -> rx.event.EventSpec | None:
+    @event
+    async def change_update_rate(self, value: str) -> EventSpec | None:
         return await self._change("update_rate_ms", value)
 
-    @rx.event
-    async def change_announcements(self, value: bool) -> rx.event.EventSpec | None:
+    @event
+    async def change_announcements(self, value: bool) -> EventSpec | None:
         return await self._change("announcements", value)
 
-    @rx.event
-    async def change_theme(self, value: str) -> rx.event.EventSpec | None:
+    @event
+    async def change_theme(self, value: str) -> EventSpec | None:
         return await self._change("theme", value)
 
     # -- used by AuthState (not events) ----------------------------------------------------------
@@ -79,7 +81,7 @@ class PreferencesState(rx.State):
             theme=self.theme,
         )
 
-    async def _change(self, field: str, value: Any) -> rx.event.EventSpec | None:
+    async def _change(self, field: str, value: Any) -> EventSpec | None:
         try:
             updated = self._current().replace(field, value)
         except PreferenceError as error:

@@ -10,9 +10,11 @@ renders (`_render`), assigning only what changed (Reflex sends every assigned va
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from marketpulse.config import get_config
 from marketpulse.display.quotes import QuoteRow, initial_rows
+from marketpulse.state.event import event
 from marketpulse.streaming.rounds import WatchlistDelivery
 from marketpulse.watchlist.book import WatchlistBook
 from marketpulse.watchlist.defaults import default_symbols
@@ -26,23 +28,23 @@ def _new_book() -> WatchlistBook:
 class QuotesState(rx.State):
     """Hot state: the visible rows. Nothing else changes at the feed's pace here."""
 
-    rows: list[QuoteRow] = rx.field(
+    rows: rx.Field[list[QuoteRow]] = rx.field(
         default_factory=lambda: initial_rows(dict.fromkeys(default_symbols(), ""))
     )
-    sort_key: str = "order"
-    descending: bool = False
-    page: int = 0
-    page_count: int = 1
-    total: int = 0
+    sort_key: rx.Field[str] = rx.field("order")
+    descending: rx.Field[bool] = rx.field(False)
+    page: rx.Field[int] = rx.field(0)
+    page_count: rx.Field[int] = rx.field(1)
+    total: rx.Field[int] = rx.field(0)
 
-    _book: WatchlistBook = rx.field(default_factory=_new_book)
+    _book: rx.Field[WatchlistBook] = rx.field(default_factory=_new_book)
 
     @rx.var
     def page_label(self) -> str:
         return f"Page {self.page + 1} of {self.page_count}"
 
-    @rx.event
-    def sort_by(self, column: str) -> rx.event.EventSpec | None:
+    @event
+    def sort_by(self, column: str) -> EventSpec | None:
         try:
             self._book.sort_by(str(column))
         except SortError:
@@ -50,7 +52,7 @@ class QuotesState(rx.State):
         self._render()
         return None
 
-    @rx.event
+    @event
     def turn_page(self, pages: int) -> None:
         self._book.turn(int(pages))
         self._render()

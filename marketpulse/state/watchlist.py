@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from marketpulse.config import get_config
 from marketpulse.db import watchlists
 from marketpulse.db.offload import run_db
 from marketpulse.state.catalog import CatalogState
+from marketpulse.state.event import event
 from marketpulse.watchlist.defaults import default_symbols
 from marketpulse.watchlist.rules import (
     WatchlistError,
@@ -29,7 +31,7 @@ from marketpulse.watchlist.rules import (
 )
 
 
-def _toast(error: WatchlistError) -> rx.event.EventSpec:
+def _toast(error: WatchlistError) -> EventSpec:
     show = rx.toast.info if error.level == "info" else rx.toast.error
     return show(error.message)
 
@@ -37,13 +39,13 @@ def _toast(error: WatchlistError) -> rx.event.EventSpec:
 class WatchlistState(rx.State):
     """Cold state: changes only when the user edits the watchlist or logs in or out."""
 
-    symbols: list[str] = rx.field(default_factory=default_symbols)
+    symbols: rx.Field[list[str]] = rx.field(default_factory=default_symbols)
 
     _user_id: int = 0
     _version: int = 0
 
-    @rx.event
-    async def add_symbol(self, form: dict[str, str]) -> rx.event.EventSpec | None:
+    @event
+    async def add_symbol(self, form: dict[str, str]) -> EventSpec | None:
         """Add the symbol typed in the form (validated; a toast says why when refused)."""
         limit = get_config().watchlist_max_symbols
         try:
@@ -58,8 +60,8 @@ class WatchlistState(rx.State):
             return _toast(error)
         return None
 
-    @rx.event
-    async def remove_symbol(self, symbol: str) -> rx.event.EventSpec | None:
+    @event
+    async def remove_symbol(self, symbol: str) -> EventSpec | None:
         """Take `symbol` off the watchlist."""
         try:
             await self._change(
@@ -70,8 +72,8 @@ class WatchlistState(rx.State):
             return _toast(error)
         return None
 
-    @rx.event
-    async def move_symbol(self, symbol: str, offset: int) -> rx.event.EventSpec | None:
+    @event
+    async def move_symbol(self, symbol: str, offset: int) -> EventSpec | None:
         """Move `symbol` `offset` places (negative: towards the top)."""
         if symbol not in self.symbols:
             return rx.toast.error(f"{symbol} is not on your watchlist.")

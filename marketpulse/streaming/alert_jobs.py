@@ -14,7 +14,7 @@ import contextlib
 import dataclasses
 import logging
 from collections import deque
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypedDict
 
 from marketpulse.feed import FeedError, FeedRequestError
 from realtime_server.protocol import (
@@ -44,6 +44,18 @@ class AlertClient(Protocol):
     async def alert_ack(self, alert_ids: list[str]) -> AlertAckAck: ...
 
 
+class AlertRequestData(TypedDict):
+    """An `AlertRequest` as plain data, as a state var keeps it until the task sends it."""
+
+    kind: RequestKind
+    symbol: str
+    condition: str
+    threshold: float
+    note: str
+    rule_id: str
+    alert_ids: list[str]
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class AlertRequest:
     """One thing the user asked of their alerts (or the task, for `list` and `ack`)."""
@@ -56,16 +68,29 @@ class AlertRequest:
     rule_id: str = ""
     alert_ids: tuple[str, ...] = ()
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> AlertRequestData:
         """A plain dict, for keeping the request in a state var until the task sends it."""
-        return {**dataclasses.asdict(self), "alert_ids": list(self.alert_ids)}
+        return AlertRequestData(
+            kind=self.kind,
+            symbol=self.symbol,
+            condition=self.condition,
+            threshold=self.threshold,
+            note=self.note,
+            rule_id=self.rule_id,
+            alert_ids=list(self.alert_ids),
+        )
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> AlertRequest:
-        ids = data.get("alert_ids") or ()
-        fields = {f.name for f in dataclasses.fields(cls)}
-        values = {key: value for key, value in data.items() if key in fields}
-        return cls(**{**values, "alert_ids": tuple(str(i) for i in ids)})  # type: ignore[arg-type]
+    def from_dict(cls, data: AlertRequestData) -> AlertRequest:
+        return cls(
+            kind=data["kind"],
+            symbol=data["symbol"],
+            condition=data["condition"],
+            threshold=data["threshold"],
+            note=data["note"],
+            rule_id=data["rule_id"],
+            alert_ids=tuple(data["alert_ids"]),
+        )
 
 
 @dataclasses.dataclass(slots=True)

@@ -121,7 +121,7 @@ class TabSubscription:
         if self._reading is None:
             self._reading = asyncio.ensure_future(self._client.next_events())
         reading = self._reading
-        waiting: set[asyncio.Future[object]] = {reading}
+        waiting: set[asyncio.Future[list[FeedEvent]] | asyncio.Future[SyncResult]] = {reading}
         if self._syncing is not None and not self._syncing.done():
             waiting.add(self._syncing)
         done, _ = await asyncio.wait(waiting, timeout=wait_s, return_when=asyncio.FIRST_COMPLETED)
