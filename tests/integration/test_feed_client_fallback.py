@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import time
 from collections.abc import AsyncIterator, Callable
@@ -22,15 +21,14 @@ from aiohttp import web
 
 from marketpulse.feed import (
     BackoffPolicy,
-    Batch,
     FeedClient,
     FeedClientConfig,
-    FeedEvent,
     LinkState,
     LinkStateChanged,
 )
 from tests.support.feed_server import FeedServerProcess, running_feed_server
 from tests.support.ports import free_port
+from tests.support.recorder import Recorder
 
 pytestmark = pytest.mark.integration
 
@@ -119,48 +117,6 @@ class BlockingProxy:
         await downstream.close()
         self._websockets.discard(downstream)
         return downstream
-
-
-class Recorder:
-    """Reads a client's inbox in the background, so the test can wait on conditions."""
-
-    def __init__(self, client: FeedClient) -> None:
-        self.client = client
-        self.events: list[FeedEvent] = []
-        self._changed = asyncio.Event()
-        self._task = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        while True:
-            self.events.extend(await self.client.next_events())
-            self._changed.set()
-
-    async def until(self, condition: Callable[[], bool], timeout: float = 10.0) -> None:
-        async with asyncio.timeout(timeout):
-            while not condition():
-                self._changed.clear()
-                await self._changed.wait()
-
-    def states(self, mark: int = 0) -> list[LinkState]:
-        return [e.state for e in self.events[mark:] if isinstance(e, LinkStateChanged)]
-
-    def reached(self, state: LinkState, mark: int = 0) -> Callable[[], bool]:
-        return lambda: state in self.states(mark)
-
-    def quotes(self, mark: int = 0) -> list[tuple[int, int]]:
-        """(seq, source ts) of every AAPL quote update from `mark` on."""
-        return [
-            (u.seq, u.data.ts)
-            for e in self.events[mark:]
-            if isinstance(e, Batch)
-            for u in e.updates
-            if u.channel == "price:AAPL"
-        ]
-
-    async def close(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ closed, even on failure.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -27,12 +26,12 @@ from marketpulse.feed import (
     ChannelReset,
     FeedClient,
     FeedClientConfig,
-    FeedEvent,
     LinkState,
-    LinkStateChanged,
 )
 from tests.integration.conftest import Tokens
 from tests.support.feed_server import running_feed_server
+from tests.support.recorder import Recorder, states
+from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.integration
 
@@ -51,124 +50,6 @@ def fast_config(**overrides: object) -> FeedClientConfig:
         connect_timeout_s=3,
         **overrides,  # type: ignore[arg-type]  # overrides: any of FeedClientConfig's fields, typed object
     )
-
-
-class TcpProxy:
-    """Forwards 127.0.0.1:<port> to the server. `cut()` aborts every connection through it and
-    refuses new ones (accepted, then closed at once); `restore()` lets them through again."""
-
-    def __init__(self, upstream_port: int) -> None:
-        self.upstream_port = upstream_port
-        self.cut_off = False
-        self._server: asyncio.Server | None = None
-        self._pairs: set[tuple[asyncio.StreamWriter, asyncio.StreamWriter]] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
-
-    async def start(self) -> TcpProxy:
-        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
-        return self
-
-    def cut(self) -> None:
-        self.cut_off = True
-        for client, upstream in list(self._pairs):
-            client.transport.abort()
-            upstream.transport.abort()
-        self._pairs.clear()
-
-    def restore(self) -> None:
-        self.cut_off = False
-
-    async def close(self) -> None:
-        self.cut()
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if self.cut_off:
-            writer.transport.abort()
-            return
-        try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
-        except OSError:
-            writer.transport.abort()
-            return
-        pair = (writer, up_writer)
-        self._pairs.add(pair)
-        pumps = [self._pump(reader, up_writer), self._pump(up_reader, writer)]
-        tasks = [asyncio.create_task(p) for p in pumps]
-        self._tasks.update(tasks)
-        await asyncio.gather(*tasks, return_exceptions=True)
-        self._tasks.difference_update(tasks)
-        self._pairs.discard(pair)
-        for side in pair:
-            side.transport.abort()
-
-    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(ConnectionError, OSError):
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        writer.transport.abort()
-
-
-class Recorder:
-    """Reads a client's inbox in the background, so the test can wait on conditions."""
-
-    def __init__(self, client: FeedClient) -> None:
-        self.client = client
-        self.events: list[FeedEvent] = []
-        self._changed = asyncio.Event()
-        self._task = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        while True:
-            self.events.extend(await self.client.next_events())
-            self._changed.set()
-
-    def reached(self, state: LinkState, mark: int = 0) -> Callable[[], bool]:
-        """Whether the recorded events (from `mark` on) include a change to `state`; once
-        they do, everything the client queued before that change has been recorded too."""
-        return lambda: state in states(self.events[mark:])
-
-    async def until(self, condition: Callable[[], bool], timeout: float = 10.0) -> None:
-        async with asyncio.timeout(timeout):
-            while not condition():
-                self._changed.clear()
-                await self._changed.wait()
-
-    def mark(self) -> int:
-        return len(self.events)
-
-    def since(self, mark: int) -> list[FeedEvent]:
-        return self.events[mark:]
-
-    def news(self) -> list[tuple[int, str]]:
-        """(seq, id) of every news update handed over, in order."""
-        return [
-            (u.seq, u.data.id)
-            for e in self.events
-            if isinstance(e, Batch)
-            for u in e.updates
-            if u.channel == "news"
-        ]
-
-    async def close(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-
-
-def states(events: list[FeedEvent]) -> list[LinkState]:
-    return [e.state for e in events if isinstance(e, LinkStateChanged)]
 
 
 @pytest.fixture
