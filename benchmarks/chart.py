@@ -32,13 +32,12 @@ from benchmarks.common import (
     DOCS,
     RESULTS,
     ROOT,
-    command_line,
-    machine_info,
     machine_line,
-    now_iso,
     publish,
     pyplot,
+    result_header,
     run_main,
+    save_figure,
 )
 from benchmarks.reflex_app import AppSource, served_app
 from tests.support.chromium import CHROMIUM
@@ -324,20 +323,14 @@ def plot_png(data: dict[str, Any], path: Path) -> None:
             ax.set_ylim(bottom=10)
     axes[1].legend(loc="upper left")
     fig.suptitle(f"Chart updates, {data['config']['points']} bars, one update per 250 ms")
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     with cleanup_on_exit():
         data: dict[str, Any] = {
-            "benchmark": "chart",
-            "command": command_line(argv, "benchmarks.chart"),
-            "date": now_iso(),
-            "machine": machine_info(),
+            **result_header("chart", argv),
             "versions": _versions(),
             "config": {
                 "points": args.points,

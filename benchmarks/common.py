@@ -215,6 +215,25 @@ def command_line(argv: list[str] | None, module: str) -> str:
     return " ".join(["python", "-m", module, *args])
 
 
+def result_header(name: str, argv: list[str] | None) -> dict[str, Any]:
+    """The fields every benchmark's result starts with: its name, the command that made it,
+    when, and on what machine."""
+    return {
+        "benchmark": name,
+        "command": command_line(argv, f"benchmarks.{name}"),
+        "date": now_iso(),
+        "machine": machine_info(),
+    }
+
+
+def save_figure(fig: Any, path: Path) -> None:
+    """Lay out a matplotlib figure, write it to `path` as a PNG and free it."""
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    pyplot().close(fig)
+
+
 def write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2) + "\n")

@@ -34,16 +34,15 @@ from benchmarks.common import (
     BenchmarkError,
     MachineMeter,
     ProcessMeter,
-    command_line,
     ensure_node_deps,
     histogram_stats,
-    machine_info,
     machine_line,
     merge_histograms,
-    now_iso,
     publish,
     pyplot,
+    result_header,
     run_main,
+    save_figure,
     settled_rss,
     wait_for_quiet,
 )
@@ -493,10 +492,7 @@ def plot_png(data: dict[str, Any], path: Path) -> None:
         f"Fan-out: {cfg['symbols']} symbols x {cfg['rate']:,.0f} ticks/s, "
         f"{cfg['per_client']} symbols per client — {data['date']}"
     )
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -506,10 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         ensure_node_deps()
         started = time.monotonic()
         data: dict[str, Any] = {
-            "benchmark": "fanout",
-            "command": command_line(argv, "benchmarks.fanout"),
-            "date": now_iso(),
-            "machine": machine_info(),
+            **result_header("fanout", argv),
             "config": {
                 "symbols": args.symbols,
                 "rate": args.rate,

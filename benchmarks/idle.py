@@ -24,14 +24,13 @@ from benchmarks.common import (
     RESULTS,
     BenchmarkError,
     ProcessMeter,
-    command_line,
     ensure_node_deps,
-    machine_info,
     machine_line,
-    now_iso,
     publish,
     pyplot,
+    result_header,
     run_main,
+    save_figure,
     settled_rss,
 )
 from benchmarks.servers import LABELS, Workload, start_server
@@ -158,10 +157,7 @@ def plot_png(data: dict[str, Any], path: Path) -> None:
     ax.set_title(f"Server RSS per idle connection ({n:,} connections)")
     ax.set_ylabel("KB per connection")
     ax.grid(True, axis="y", alpha=0.3)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,10 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     with cleanup_on_exit():
         ensure_node_deps()
         data: dict[str, Any] = {
-            "benchmark": "idle",
-            "command": command_line(argv, "benchmarks.idle"),
-            "date": now_iso(),
-            "machine": machine_info(),
+            **result_header("idle", argv),
             "config": {
                 "connections": args.connections,
                 "symbols": args.symbols,

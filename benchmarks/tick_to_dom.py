@@ -36,14 +36,13 @@ from playwright.sync_api import Browser, CDPSession, Page, sync_playwright
 from benchmarks.common import (
     DOCS,
     RESULTS,
-    command_line,
     histogram_stats,
-    machine_info,
     machine_line,
-    now_iso,
     publish,
     pyplot,
+    result_header,
     run_main,
+    save_figure,
 )
 from benchmarks.servers import Workload, start_server
 from tests.support.app_server import AppServer, running_app
@@ -380,19 +379,13 @@ def plot_png(data: dict[str, Any], path: Path) -> None:
     ax.set_ylabel("trade age when shown (ms)")
     ax.set_title("Tick-to-DOM latency")
     ax.legend()
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     data: dict[str, Any] = {
-        "benchmark": "tick_to_dom",
-        "command": command_line(argv, "benchmarks.tick_to_dom"),
-        "date": now_iso(),
-        "machine": machine_info(),
+        **result_header("tick_to_dom", argv),
         "config": {
             "tabs": args.tabs,
             "seconds": args.seconds,
