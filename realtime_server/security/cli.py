@@ -6,6 +6,10 @@
 `add_token_commands(subparsers)` registers both on an argparse parser; each sets
 `handler`, a function of the parsed arguments returning the exit status. `token` prints
 only the token on stdout, so `TOKEN=$(python -m realtime_server token ...)` works.
+
+The token's `aud`, `iss` and algorithm default to what the feed server expects by default
+(`Settings`: `FEED_JWT_AUDIENCE`, `FEED_JWT_ISSUER`, `FEED_JWT_ALGORITHM`), read from there
+so that they cannot drift apart; a server configured otherwise needs `--aud`/`--iss`/`--alg`.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from realtime_server.config import Settings
 from realtime_server.security.keys import load_signing_key, mint_token, write_keypair
 
-DEFAULT_AUDIENCE = "marketpulse-feed"
-DEFAULT_ISSUER = "marketpulse-app"
-DEFAULT_ALGORITHM = "EdDSA"
+DEFAULT_AUDIENCE: str = Settings.model_fields["jwt_audience"].default
+DEFAULT_ISSUER: str = Settings.model_fields["jwt_issuer"].default
+DEFAULT_ALGORITHM: str = Settings.model_fields["jwt_algorithm"].default
 
 
 def add_token_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,9 +44,15 @@ def add_token_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentP
     token.add_argument("--sub", required=True, help="the user id (sub claim)")
     token.add_argument("--scope", default="", help='space-separated patterns, e.g. "price:* news"')
     token.add_argument("--ttl", type=int, default=3600, metavar="SECONDS", help="lifetime")
-    token.add_argument("--aud", default=DEFAULT_AUDIENCE, help="audience (aud claim)")
-    token.add_argument("--iss", default=DEFAULT_ISSUER, help="issuer (iss claim)")
-    token.add_argument("--alg", default=DEFAULT_ALGORITHM, help="EdDSA, RS256, HS256, ...")
+    token.add_argument(
+        "--aud", default=DEFAULT_AUDIENCE, help="audience (aud claim; default: %(default)s)"
+    )
+    token.add_argument(
+        "--iss", default=DEFAULT_ISSUER, help="issuer (iss claim; default: %(default)s)"
+    )
+    token.add_argument(
+        "--alg", default=DEFAULT_ALGORITHM, help="EdDSA, RS256 or HS256 (default: %(default)s)"
+    )
     token.set_defaults(handler=token_command)
 
 

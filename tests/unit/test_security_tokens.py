@@ -24,7 +24,7 @@ from realtime_server.security import cli
 from realtime_server.security.keys import generate_ed25519_keypair, mint_token, write_keypair
 from realtime_server.security.tokens import Claims, TokenPolicy, TokenVerifier, load_policy
 
-AUD, ISS = "marketpulse-feed", "marketpulse-app"
+AUD, ISS = "marketpulse-feed", "marketpulse"
 SECRET = b"s" * 40
 B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
