@@ -93,6 +93,15 @@ class Settings(BaseSettings):
     message_rate: float = Field(default=50.0, gt=0)
     """Requests per second per connection (sustained)."""
     message_burst: int = Field(default=100, ge=1)
+    api_rate_per_ip: float = Field(default=5.0, gt=0)
+    """`/api/snapshot` and `/api/catalog` requests per second per IP address without a valid
+    token (sustained); past it, `429 rate_limited` with `Retry-After`."""
+    api_burst_per_ip: int = Field(default=20, ge=1)
+    api_rate_per_user: float = Field(default=5.0, gt=0)
+    """`/api/snapshot` requests per second per signed-in user (sustained), whatever the IP."""
+    api_burst_per_user: int = Field(default=20, ge=1)
+    snapshot_max_bytes: int = Field(default=128 * 1024, ge=1024)
+    """Largest `/api/snapshot` answer; a request for more is refused (`limit_exceeded`)."""
 
     # Alerts and audit
     alerts_db_url: str | None = None
