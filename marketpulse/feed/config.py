@@ -27,6 +27,9 @@ class FeedClientConfig:
     """Fall back to HTTP polling after this many consecutive failed socket attempts (or at
     once when the WebSocket is blocked); 0 disables polling."""
     poll_interval_s: float = 2.0
+    poll_retry_s: float = 1.0
+    """After a failed poll, poll again this soon: a poll that succeeds after failing ends the
+    socket's backoff sleep, so a server that comes back is reconnected to within about this."""
     poll_timeout_s: float = 5.0
 
     ping_interval_s: float = 5.0
@@ -51,7 +54,7 @@ class FeedClientConfig:
     """Updates of a lossless channel held while its gap is being recovered."""
 
     def __post_init__(self) -> None:
-        for name in ("request_timeout_s", "connect_timeout_s", "poll_interval_s"):
+        for name in ("request_timeout_s", "connect_timeout_s", "poll_interval_s", "poll_retry_s"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be > 0")
         if not 0 < self.refresh_fraction < 1:

@@ -5,7 +5,8 @@
        ├─ refused unauthorized/forbidden ─► unauthorized (no automatic retry)
        ├─ refused token_expired ─► mint a new token, retry at once (twice running: unauthorized)
        ├─ failed ─► next URL, sleep backoff(attempt) (full jitter); after N failures, or at once
-       │           when the WebSocket is blocked, poll /api/snapshot meanwhile (state polling)
+       │           when the WebSocket is blocked, poll /api/snapshot meanwhile (state polling):
+       │           a poll that succeeds after failing ends the sleep (the server is back)
        └─ open ─► LiveDuties (resubscribe with since, live, ...) until the socket closes
                   ├─ goodbye reconnect=false ─► offline
                   ├─ goodbye token_expired ─► new token first;  shutdown ─► next URL first
@@ -50,6 +51,8 @@ class Link:
         self._session: LiveDuties | None = None
         self._poll_task: asyncio.Task[None] | None = None
         self._poll_ok = False
+        self._answered = asyncio.Event()
+        """Set by a poll that succeeded after failing: the socket's backoff sleep ends at once."""
         self._down = ConnectionStatus(LinkState.RECONNECTING)
         self._ever_live = False
         self._waiters: list[tuple[frozenset[LinkState], asyncio.Future[ConnectionStatus]]] = []
@@ -194,7 +197,10 @@ class Link:
         next_at = int(time.time() * 1000 + delay * 1000)
         self._down = ConnectionStatus(LinkState.RECONNECTING, failures + 1, next_at, reason, url)
         self._report_down()
-        await asyncio.sleep(delay)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(delay):
+                await self._answered.wait()
+        self._answered.clear()
 
     def _report_down(self) -> None:
         down = self._down
@@ -238,13 +244,16 @@ class Link:
 
     async def _stop_polling(self) -> None:
         task, self._poll_task, self._poll_ok = self._poll_task, None, False
+        self._answered.clear()
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
     async def _poll(self, index: int) -> None:
-        """Poll /api/snapshot every `poll_interval_s` until the socket is back."""
+        """Poll /api/snapshot every `poll_interval_s` until the socket is back; after a failed
+        poll, again within `poll_retry_s`, so a server coming back is noticed within it."""
+        config = self.ctx.config
         while True:
             ok = await self._poll_once(self.urls[index % len(self.urls)])
             if not ok:
@@ -252,7 +261,7 @@ class Link:
             if ok != self._poll_ok:
                 self._poll_ok = ok
                 self._report_down()
-            await asyncio.sleep(self.ctx.config.poll_interval_s)
+            await asyncio.sleep(config.poll_interval_s if ok else config.poll_retry_s)
 
     async def _poll_once(self, url: str) -> bool:
         channels = self.ctx.sequencer.channels()
@@ -275,6 +284,7 @@ class Link:
         self.ctx.metrics.counters.polls += 1
         if not self._poll_ok:  # say "polling" before the data it brings
             self._poll_ok = True
+            self._answered.set()  # the server answers again: try the socket now
             self._report_down()
         for response in responses:
             self.ctx.metrics.messages(len(response.positions))

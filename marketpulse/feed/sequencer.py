@@ -8,6 +8,9 @@ subscribe ack's replay or snapshot, an HTTP poll):
 - on a lossless channel (news, alerts) a `seq` beyond last + 1 is a gap: the channel's later
   updates are held back, and the caller resubscribes it with `since` (`apply_ack` then replays
   the missing messages and releases the held ones in order), or accepts a snapshot reset;
+- a poll never moves a lossless channel's position past what was received: polled headlines
+  beyond a gap are shown at once but remembered as shown *ahead*, the position stays, and the
+  socket's `since` then recovers the gap from history, skipping what was already shown;
 - fired alerts are shown once per `id`, whichever path brings them (snapshot, batch, poll).
 """
 
@@ -131,9 +134,12 @@ class Sequencer:
                 continue
             value = response.snapshot.get(name)
             fresh = track.epoch != position.epoch or track.seq is None
-            if fresh or track.kind is ChannelKind.ALERTS or self._poll_gap(track, value, position):
+            # Alerts: the snapshot holds every alert not yet acknowledged, so it is complete.
+            if fresh or track.kind is ChannelKind.ALERTS:
                 if self._take_snapshot(track, value, position, out, set()):
                     resets[name], reset_at[name] = snapshot_items(value), position
+            elif track.kind is ChannelKind.NEWS:
+                self._poll_news(track, snapshot_items(value), position, out)
             elif position.seq > (track.seq or 0):
                 self._poll_updates(track, snapshot_items(value), position, out)
         return self._events(resets, reset_at, out, "poll")
@@ -168,6 +174,10 @@ class Sequencer:
                 gaps.add(track.name)
                 return
         track.seq = update.seq
+        if update.seq in track.ahead:  # shown from a poll already; now received in order
+            track.ahead.discard(update.seq)
+            self.counters.duplicates += 1
+            return
         self._admit(track, update, out)
 
     def _admit(self, track: ChannelTrack, update: Update, out: list[Update]) -> None:
@@ -192,6 +202,7 @@ class Sequencer:
         held_back = track.take_buffer()
         if position is not None and track.epoch != position.epoch:
             track.epoch, track.seq = position.epoch, None
+            track.ahead.clear()
         for update in [*missed, *held_back]:
             self._offer(track, update, out, gaps)
 
@@ -220,6 +231,7 @@ class Sequencer:
         else:
             if position is not None:
                 track.epoch, track.seq = position.epoch, seq
+            track.ahead.clear()
             starts = [item.start for item in items if isinstance(item, Bar)]
             track.last_bar_start = max(starts, default=None)
             reset = True
@@ -227,17 +239,34 @@ class Sequencer:
             self._offer(track, update, out, gaps)
         return reset
 
-    def _poll_gap(
-        self, track: ChannelTrack, value: ChannelData | list[ChannelData] | None, position: Position
-    ) -> bool:
-        """A polled news list that does not reach back to what we hold: reset, count a gap."""
-        if track.kind is not ChannelKind.NEWS or track.seq is None:
-            return False
-        first = position.seq - len(snapshot_items(value)) + 1
-        if first > track.seq + 1:
+    def _poll_news(
+        self,
+        track: ChannelTrack,
+        items: tuple[ChannelData, ...],
+        position: Position,
+        out: list[Update],
+    ) -> None:
+        """A polled news list: the channel's last len(items) messages, seqs ending at position.
+
+        Those that follow what is held are applied in order; those beyond a gap (the list does
+        not reach back to what is held) are shown but not taken as received: the position stays
+        where it was, so the socket's `since` recovers the gap, and skips them (`ahead`).
+        """
+        first = position.seq - len(items) + 1
+        if first > (track.seq or 0) + 1:
             self.counters.gaps += 1
-            return True
-        return False
+        for offset, item in enumerate(items):
+            seq = first + offset
+            if seq <= (track.seq or 0) or seq in track.ahead:
+                continue
+            update = Update(channel=track.name, seq=seq, data=item)
+            if seq == (track.seq or 0) + 1:
+                self._offer(track, update, out, set())
+                continue
+            track.ahead.add(seq)
+            if len(track.ahead) > self._gap_buffer:  # the oldest would only be shown twice
+                track.ahead.discard(min(track.ahead))
+            self._admit(track, update, out)
 
     def _poll_updates(
         self,
@@ -246,14 +275,6 @@ class Sequencer:
         position: Position,
         out: list[Update],
     ) -> None:
-        if track.kind is ChannelKind.NEWS:
-            # The news snapshot is the channel's last len(items) messages: seqs end at position.
-            first = position.seq - len(items) + 1
-            for offset, item in enumerate(items):
-                if first + offset > (track.seq or 0):
-                    update = Update(channel=track.name, seq=first + offset, data=item)
-                    self._offer(track, update, out, set())
-            return
         if track.kind is ChannelKind.BARS:
             start = track.last_bar_start
             items = tuple(

@@ -1,8 +1,9 @@
 """Per-channel bookkeeping of the message pipeline: positions, gap buffers and counters.
 
 `ChannelTrack` is one held channel's state (last applied position, the newest bar start for
-bar channels, the hold-back buffer during gap recovery); `PipelineCounters` what the pipeline
-dropped and why; `AlertMemory` the bounded set of fired-alert ids already shown.
+bar channels, the hold-back buffer during gap recovery, what a poll showed beyond a gap);
+`PipelineCounters` what the pipeline dropped and why; `AlertMemory` the bounded set of
+fired-alert ids already shown.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class ChannelTrack:
     """One held channel: where it stands and what is held back for it."""
 
     __slots__ = (
+        "ahead",
         "buffer",
         "epoch",
         "kind",
@@ -64,6 +66,9 @@ class ChannelTrack:
         self.recovering = False
         """A gap was seen: later updates wait in `buffer` until the recovery is applied."""
         self.buffer: list[Update] = []
+        self.ahead: set[int] = set()
+        """Seqs beyond `seq` a poll already showed across a gap (news): not received in order
+        yet, so `seq` stays; when the recovery brings them they advance `seq` silently."""
 
     def take_buffer(self) -> list[Update]:
         """End a recovery: hand back the held-back updates."""

@@ -237,12 +237,46 @@ def test_polls_become_updates_once_and_news_is_exact() -> None:
         ("bars:1s:AAPL", 12, 1000),
         ("bars:1s:AAPL", 12, 2000),
     ]
-    # A poll whose news does not reach back to what is held is a reset (and a counted gap).
-    [reset] = poll(13, 20, [news(19), news(20)], [])
-    assert isinstance(reset, ChannelReset)
-    assert reset.reason == "poll"
-    assert set(reset.items) == {"news"}
+    # A poll whose news does not reach back to what is held: shown, a counted gap, and the
+    # position stays at what was received (see the next test).
+    [ahead] = poll(13, 20, [news(19), news(20)], [])
+    assert isinstance(ahead, Batch)
+    assert seqs(ahead.updates, "news") == [19, 20]
     assert sequencer.counters.gaps == 1
+    assert sequencer.positions()["news"].seq == 6
+
+
+def test_a_poll_across_a_gap_keeps_the_position_and_recovery_skips_what_it_showed() -> None:
+    sequencer = subscribed({"news": 3})
+
+    def poll(news_seq: int, items: list[NewsItem]) -> list[int]:
+        events = sequencer.apply_poll(
+            SnapshotResponse(
+                server_ts=0,
+                channels=["news"],
+                snapshot={"news": items},
+                positions={"news": Position(epoch=EPOCH, seq=news_seq)},
+            )
+        )
+        return [u.seq for e in events if isinstance(e, Batch) for u in e.updates]
+
+    # Headlines 4-7 were missed; polls return the newest three only.
+    assert poll(10, [news(8), news(9), news(10)]) == [8, 9, 10]
+    assert poll(11, [news(9), news(10), news(11)]) == [11]
+    assert sequencer.positions()["news"].seq == 3  # since=3: the socket recovers 4-7
+    outcome = sequencer.apply_ack(
+        ["news"],
+        {},
+        {"news": Position(epoch=EPOCH, seq=12)},
+        {"news": [update("news", s) for s in range(4, 13)]},
+        reason="resubscribe",
+    )
+    [replayed] = outcome.events
+    assert isinstance(replayed, Batch)
+    assert seqs(replayed.updates) == [4, 5, 6, 7, 12]  # each headline handed on once
+    assert sequencer.positions()["news"].seq == 12
+    out, gaps = sequencer.apply_batch(batch(update("news", 13)))
+    assert (seqs(out), gaps) == ([13], set())
 
 
 # -- alerts -----------------------------------------------------------------------------
