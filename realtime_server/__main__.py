@@ -48,7 +48,14 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(args.handler(args))
     overrides = {k: v for k, v in {"host": args.host, "port": args.port}.items() if v is not None}
     settings = Settings(**overrides)
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(
+        settings.log_level,
+        settings.log_format,
+        file=settings.log_file,
+        max_bytes=settings.log_file_max_bytes,
+        backups=settings.log_file_backups,
+        repeat_window_s=settings.log_repeat_window_s,
+    )
     feed = create_app(settings)
     config = uvicorn.Config(
         feed.asgi,

@@ -113,6 +113,15 @@ class Settings(BaseSettings):
     # Logs
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "text"] = "json"
+    log_file: Path | None = None
+    """Write the log to this file, rotated by size, instead of stderr."""
+    log_file_max_bytes: int = Field(default=10 * 1024 * 1024, ge=4096)
+    """Size at which `log_file` is rotated (`log_file.1`, `.2`, ...)."""
+    log_file_backups: int = Field(default=5, ge=1)
+    """Rotated files kept beside `log_file`; older ones are deleted."""
+    log_repeat_window_s: float = Field(default=60.0, ge=0)
+    """A warning or error of a kind already written within this many seconds is counted
+    (`feed_log_records_total`, and `repeats` on its kind's next line), not written (0: off)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:

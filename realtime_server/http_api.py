@@ -1,5 +1,7 @@
 """HTTP routes beside the socket: `/metrics`, `/api/catalog` and `/api/snapshot` (polling).
 
+`/metrics` serves the service's metrics and the process's log counts (`log_throttle`).
+
 `/api/catalog` answers what a `catalog` ack carries (`source`, `instruments`): public, like
 the instrument list of any market.
 
@@ -28,6 +30,7 @@ from realtime_server.clock import now_ms
 from realtime_server.guard import Guard
 from realtime_server.http_quota import ApiQuota
 from realtime_server.hub.hub import Hub
+from realtime_server.log_throttle import COUNTS, LogCountsCollector
 from realtime_server.metrics import CONTENT_TYPE, FeedMetrics
 from realtime_server.protocol import (
     MAX_CHANNELS_PER_REQUEST,
@@ -53,6 +56,7 @@ def api_routes(
     metrics: FeedMetrics,
     refresh_gauges: Callable[[], None],
 ) -> list[Route]:
+    metrics.registry.register(LogCountsCollector(COUNTS))  # the process's log, at /metrics
     quota = ApiQuota(guard.settings)
     max_bytes = guard.settings.snapshot_max_bytes
     catalog_body = _json({"ok": True, **hub.catalog.describe()})

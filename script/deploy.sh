@@ -73,7 +73,7 @@ log "migrating the app database (reflex db migrate)"
 }
 
 log "starting the feed server on $FEED_HOST:$FEED_PORT (log: logs/feed-server.log)"
-setsid .venv/bin/python -m realtime_server >"$ROOT/logs/feed-server.log" 2>&1 &
+FEED_LOG_FILE="${FEED_LOG_FILE:-$ROOT/logs/feed-server.log}" setsid .venv/bin/python -m realtime_server >>"$ROOT/logs/feed-server.log" 2>&1 &
 FEED_PID=$!
 if ! wait_http "http://$FEED_HOST:$FEED_PORT/readyz" 30; then
   echo "the feed server did not become ready; see logs/feed-server.log" >&2
