@@ -2,13 +2,13 @@
 
     command_block(text, name)   the shell lines of the block marked `<!-- commands: NAME -->`
     json_examples(text)         every JSON example of the prose, with the model it shows
-    worked_session(text)        the lines of protocol.md §12, client requests and server answers
+    worked_session(text)        protocol.md §12's steps: what the client sends, what it is sent
     matches(pattern, actual)    does a documented (elided) value describe an actual one
 
 A documented JSON example is a fenced `json` block right after `<!-- example: Model -->`
 (`Model` names a class of `realtime_server.protocol`); in examples and in the worked session
 `…` elides: a bare `…` member or item stands for whatever else is there, a string with `…` in
-it for any string.
+it for any string with what is around the `…`.
 """
 
 from __future__ import annotations
@@ -70,6 +70,61 @@ def untagged_json_blocks(text: str) -> list[int]:
     ]
 
 
+@dataclass(frozen=True)
+class Step:
+    """One line of the worked session (with its continuation lines).
+
+    `actor` is `client`, `server` or `narrative` (a `   … what happens …` line, in `text`);
+    `kind` is `CONNECT`, `EVENT` or `ACK`; `event` names an EVENT; `ack` is the ack id the
+    line shows (a client event's `(ack n)`, or a server ACK's number).
+    """
+
+    actor: str
+    kind: str = ""
+    event: str = ""
+    ack: int | None = None
+    payload: Any = None
+    text: str = ""
+
+
+_STEP = re.compile(
+    r"^(client|server) → (CONNECT /feed|EVENT (\w+)|ACK (\d+)) (.*?)(?:\s+\(ack (\d+)\))?$", re.S
+)
+
+
+def worked_session(text: str) -> list[Step]:
+    """The steps of the fenced block right after `<!-- session -->`, in order."""
+    marker = "<!-- session -->"
+    start = text.index(marker) + len(marker)
+    found = _FENCE.search(text, start)
+    assert found is not None, f"no fenced block after {marker}"
+    entries: list[str] = []
+    for line in found.group(2).splitlines():
+        if line.startswith(("client → ", "server → ")) or line.strip().startswith(ELLIPSIS):
+            entries.append(line)
+        else:
+            entries[-1] += " " + line.strip()
+    steps = []
+    for entry in entries:
+        if entry.strip().startswith(ELLIPSIS):
+            steps.append(Step("narrative", text=entry.strip().strip(ELLIPSIS).strip()))
+            continue
+        matched = _STEP.match(entry)
+        assert matched is not None, f"not a step of the session: {entry!r}"
+        actor, what, event, ack, body, client_ack = matched.groups()
+        number = ack if ack is not None else client_ack
+        steps.append(
+            Step(
+                actor,
+                what.split()[0],
+                event or "",
+                int(number) if number is not None else None,
+                parse_elided(body),
+            )
+        )
+    return steps
+
+
 def parse_elided(text: str) -> Any:
     """JSON in which bare `…` members and items are dropped (strings keep their `…`)."""
     out: list[str] = []
@@ -101,8 +156,9 @@ def matches(pattern: Any, actual: Any) -> bool:
 
     Objects: every documented member is there and matches (others may be too). Lists: the
     documented items match the first actual ones (more may follow). Strings with `…`: any
-    string. Other strings, booleans and null: equal. Numbers: any number of the same kind
-    (documented figures are examples), except where a test compares them itself.
+    string that starts with what is before it and ends with what is after it. Other strings,
+    booleans and null: equal. Numbers: any number of the same kind (documented figures are
+    examples), except where a test compares them itself.
     """
     if isinstance(pattern, dict):
         return isinstance(actual, dict) and all(
@@ -115,7 +171,10 @@ def matches(pattern: Any, actual: Any) -> bool:
             and all(matches(p, a) for p, a in zip(pattern, actual, strict=False))
         )
     if isinstance(pattern, str):
-        return isinstance(actual, str) and (ELLIPSIS in pattern or pattern == actual)
+        if ELLIPSIS not in pattern:
+            return pattern == actual
+        head, _, tail = pattern.partition(ELLIPSIS)
+        return isinstance(actual, str) and actual.startswith(head) and actual.endswith(tail)
     if isinstance(pattern, bool) or pattern is None:
         return pattern is actual
     if isinstance(pattern, int | float):
