@@ -98,9 +98,10 @@ def test_bad_requests_and_frames_make_one_counted_line_per_kind() -> None:
     assert len(garbage_lines) == 1  # uvicorn's warning, once, not once per request
     assert len(put_lines) == 1 and put_lines[0]["count"] == 1  # python-engineio's, once
     assert (put_count, garbage_count) == (200, 200)
-    assert sum("Traceback" in str(r.get("exc", "")) for r in records) <= 1
     warnings = [r for r in records if r["level"] in ("warning", "error")]
-    assert len(warnings) <= 10, warnings
+    assert len(warnings) <= 10, warnings  # a few kinds, each once: not one per frame
+    tracebacks = [r for r in warnings if "Traceback" in str(r.get("exc", ""))]
+    assert all(r["count"] == 1 for r in tracebacks)  # only the first of a kind has one
     assert alive is not None
 
 
