@@ -90,6 +90,13 @@ class Settings(BaseSettings):
     connect_rate_per_ip: float = Field(default=10.0, gt=0)
     """Connection attempts per second per IP (sustained)."""
     connect_burst_per_ip: int = Field(default=30, ge=1)
+    app_addresses: list[str] = Field(default_factory=list)
+    """CIDRs of the MarketPulse app's servers, which connect once per browser tab for many
+    users: their connections skip the per-IP attempt rate and count against
+    `max_connections_per_app_address` instead of `max_connections_per_ip` (the per-user limit
+    still applies). Empty (the default): no address is treated so."""
+    max_connections_per_app_address: int = Field(default=10_000, ge=1)
+    """Open connections per address listed in `app_addresses`."""
     message_rate: float = Field(default=50.0, gt=0)
     """Requests per second per connection (sustained)."""
     message_burst: int = Field(default=100, ge=1)

@@ -2,8 +2,11 @@
 
 `admit` runs the checks of a new connection in order: IP rules, connection-attempt rate per
 IP, Origin, credentials (a JWT in `auth.token`, or guest access when the server allows it),
-then connection counts per IP and per user. Each refusal raises a `RequestError` with its
-code, is counted in metrics and recorded in the audit log (never with the token).
+then connection counts per IP and per user. The MarketPulse app's own addresses
+(`app_addresses`: it connects once per browser tab, for many users) skip the attempt rate and
+have `max_connections_per_app_address` for their count; the per-user limit holds for all.
+Each refusal raises a `RequestError` with its code, is counted in metrics and recorded in the
+audit log (never with the token).
 """
 
 from __future__ import annotations
@@ -73,13 +76,14 @@ class Guard:
             settings.max_connections_per_ip, settings.max_connections_per_user
         )
         self.guest_scopes = ScopeSet(settings.guest_channels)
+        self.app_addresses = IpRules(settings.app_addresses) if settings.app_addresses else None
 
     def admit(self, sid: str, ip: str, origin: str | None, auth: object) -> Peer:
         """A peer for a new connection, or a `RequestError` saying why not."""
         try:
             if not self.ip_rules.permits(ip):
                 raise RequestError(ErrorCode.FORBIDDEN, "connections from this address are denied")
-            if not self.attempts.try_take(ip):
+            if not self._from_app(ip) and not self.attempts.try_take(ip):
                 raise RequestError(
                     ErrorCode.RATE_LIMITED, "too many connection attempts; slow down"
                 )
@@ -87,7 +91,7 @@ class Guard:
                 raise RequestError(ErrorCode.FORBIDDEN, "origin not allowed")
             claims = self._credentials(auth)
             user = claims.sub if claims else None
-            code = self.counter.try_acquire(ip, user)
+            code = self._acquire(ip, user)
             if code is not None:
                 raise RequestError(code, "too many connections from this address or user")
         except RequestError as exc:
@@ -117,9 +121,9 @@ class Guard:
                 raise RequestError(ErrorCode.FORBIDDEN, "a refresh token must be for the same user")
             if peer.user is None:  # a guest signing in: count the connection against the user
                 self.counter.release(peer.ip, None)
-                code = self.counter.try_acquire(peer.ip, claims.sub)
+                code = self._acquire(peer.ip, claims.sub)
                 if code is not None:
-                    self.counter.try_acquire(peer.ip, None)
+                    self._acquire(peer.ip, None)
                     raise RequestError(code, "too many connections for this user")
         except RequestError as exc:
             event = AuditEvent.AUTH_FAILURE if _is_auth(exc.code) else AuditEvent.REFUSE
@@ -143,6 +147,15 @@ class Guard:
         peer.cancel_expiry()
         self.counter.release(peer.ip, peer.user)
         self.audit.record(AuditEvent.DISCONNECT, sid=peer.sid, user=peer.user)
+
+    def _from_app(self, ip: str) -> bool:
+        return self.app_addresses is not None and self.app_addresses.permits(ip)
+
+    def _acquire(self, ip: str, user: str | None) -> ErrorCode | None:
+        app_limit = self.settings.max_connections_per_app_address
+        return self.counter.try_acquire(
+            ip, user, ip_limit=app_limit if self._from_app(ip) else None
+        )
 
     def _credentials(self, auth: object) -> Claims | None:
         token = auth.get("token") if isinstance(auth, dict) else None

@@ -7,6 +7,10 @@
 # Installs what is missing first (script/setup.sh), prints the URL, and stops both programs
 # on Ctrl-C. Ports: FEED_PORT (8765), MARKETPULSE_PORT (3000), MARKETPULSE_BACKEND_PORT (8000,
 # dev only). Every other setting is read from the environment (see the README's table).
+#
+# The app is supervised: when it exits (a crash, an OOM kill) it is reported and started again
+# after a short pause, while the feed server runs on. An app that keeps exiting soon after
+# each start is reported and left down (the feed server still runs until Ctrl-C).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -22,6 +26,11 @@ main
 export REFLEX_USE_SYSTEM_BUN=1 REFLEX_TELEMETRY_ENABLED=false REFLEX_CHECK_LATEST_VERSION=0
 export FEED_HOST="${FEED_HOST:-127.0.0.1}" FEED_PORT="${FEED_PORT:-8765}"
 export MARKETPULSE_FEED_URL="${MARKETPULSE_FEED_URL:-http://$FEED_HOST:$FEED_PORT}"
+# Every browser tab's feed connection comes from the app's address. Admit it as the app's (no
+# per-IP attempt rate; FEED_MAX_CONNECTIONS_PER_APP_ADDRESS connections) rather than as one
+# client, whose caps (FEED_MAX_CONNECTIONS_PER_IP, 100) a single office would reach. The app
+# runs on this host; set FEED_APP_ADDRESSES to its address if it runs elsewhere.
+export FEED_APP_ADDRESSES="${FEED_APP_ADDRESSES:-[\"127.0.0.1/32\", \"::1/128\"]}"
 APP_PORT="${MARKETPULSE_PORT:-3000}"
 BACKEND_PORT="${MARKETPULSE_BACKEND_PORT:-8000}"
 URL="http://localhost:$APP_PORT"
@@ -35,10 +44,11 @@ for port in "$FEED_PORT" "$APP_PORT" $([ "$MODE" = dev ] && echo "$BACKEND_PORT"
   fi
 done
 
-wait_http() { # url seconds
+wait_http() { # url seconds [pid: give up as soon as it has exited]
   local deadline=$((SECONDS + $2))
   until curl -fsS -o /dev/null "$1" 2>/dev/null; do
     [ "$SECONDS" -ge "$deadline" ] && return 1
+    [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null && return 1
     sleep 0.5
   done
 }
@@ -47,12 +57,14 @@ FEED_PID=""
 APP_PID=""
 cleanup() {
   trap - EXIT INT TERM
-  [ -n "$APP_PID" ] && kill -TERM "$APP_PID" 2>/dev/null || true
+  [ -n "$APP_PID" ] && kill -TERM -- "-$APP_PID" 2>/dev/null || true
   [ -n "$FEED_PID" ] && kill -TERM -- "-$FEED_PID" 2>/dev/null || true
   wait 2>/dev/null || true
   log "stopped"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # The app signs each user's feed token with a private key; the feed server verifies it with the
 # public one. Unless a key is configured, use the development pair (made once, kept in var/).
@@ -80,23 +92,55 @@ if ! wait_http "http://$FEED_HOST:$FEED_PORT/readyz" 30; then
   exit 1
 fi
 
-if [ "$MODE" = production ]; then
-  log "building and starting the production app (first build takes a minute or two)"
-  .venv/bin/reflex run --env prod --single-port --frontend-port "$APP_PORT" --loglevel warning &
-else
-  log "starting the development app"
-  # Reload the backend on code changes only: the feed server's data (var/) and the app's
-  # SQLite journal change while it runs, and a reload then would cut requests short.
-  export REFLEX_HOT_RELOAD_OVERRIDE_PATHS="${REFLEX_HOT_RELOAD_OVERRIDE_PATHS:-$ROOT/marketpulse:$ROOT/realtime_server}"
-  .venv/bin/reflex run --env dev --frontend-port "$APP_PORT" --backend-port "$BACKEND_PORT" \
-    --loglevel warning &
-fi
-APP_PID=$!
+APP_RESTART_PAUSE_S=2
+APP_QUICK_EXIT_S=60 # an exit this soon after its start counts towards giving up
+APP_QUICK_EXITS=5   # ... after this many in a row
+APP_STARTED=0
 
-if wait_http "$URL" 600; then
+start_app() { # in a session of its own, so that it is stopped (or reaped) as a whole
+  if [ "$MODE" = production ]; then
+    log "building and starting the production app (first build takes a minute or two)"
+    setsid .venv/bin/reflex run --env prod --single-port --frontend-port "$APP_PORT" \
+      --loglevel warning &
+  else
+    log "starting the development app"
+    # Reload the backend on code changes only: the feed server's data (var/) and the app's
+    # SQLite journal change while it runs, and a reload then would cut requests short.
+    export REFLEX_HOT_RELOAD_OVERRIDE_PATHS="${REFLEX_HOT_RELOAD_OVERRIDE_PATHS:-$ROOT/marketpulse:$ROOT/realtime_server}"
+    setsid .venv/bin/reflex run --env dev --frontend-port "$APP_PORT" \
+      --backend-port "$BACKEND_PORT" --loglevel warning &
+  fi
+  APP_PID=$!
+  APP_STARTED=$SECONDS
+}
+
+start_app
+if wait_http "$URL" 600 "$APP_PID"; then
   log "MarketPulse is running at $URL  (Ctrl-C stops it)"
-else
+elif kill -0 "$APP_PID" 2>/dev/null; then
   echo "the app did not come up within 10 minutes" >&2
   exit 1
-fi
-wait "$APP_PID"
+fi # else it exited while starting: reported and started again below
+
+quick_exits=0
+while true; do
+  status=0
+  wait "$APP_PID" || status=$?
+  kill -KILL -- "-$APP_PID" 2>/dev/null || true # what the dead app left behind (workers, bun)
+  APP_PID=""
+  if [ $((SECONDS - APP_STARTED)) -lt "$APP_QUICK_EXIT_S" ]; then
+    quick_exits=$((quick_exits + 1))
+  else
+    quick_exits=1
+  fi
+  if [ "$quick_exits" -ge "$APP_QUICK_EXITS" ]; then
+    echo "the app exited (status $status), $quick_exits times in a row within ${APP_QUICK_EXIT_S}s" \
+      "of its start: not starting it again. The feed server still runs on $FEED_HOST:$FEED_PORT" \
+      "(Ctrl-C stops it)." >&2
+    wait "$FEED_PID" || true
+    exit 1
+  fi
+  log "the app exited (status $status); starting it again in ${APP_RESTART_PAUSE_S}s (the feed server runs on)"
+  sleep "$APP_RESTART_PAUSE_S"
+  start_app
+done

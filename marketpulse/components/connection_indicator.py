@@ -1,7 +1,9 @@
 """`connection_indicator(status, app_link)`: both legs of the link behind the prices.
 
 Two labelled, coloured badges: the browser ↔ app leg (Reflex's websocket; `app_link` is live,
-connecting or reconnecting) and the app ↔ feed leg (`status`, one of `LinkState`'s values).
+connecting or reconnecting) and the app ↔ feed leg (`status`, one of `LinkState`'s values; pages
+pass `state.feed_link`, which reads as the app leg while that is down: a dead app cannot report
+its feed, and a badge must not say Live for it).
 
 Test hooks: the feed badge keeps `data-testid="connection-indicator"` with `data-state` set to
 `status`; the app badge has `data-testid="app-link-indicator"` and its own `data-state`. Both are

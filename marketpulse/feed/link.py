@@ -71,10 +71,16 @@ class Link:
         next_retry_at: int | None = None,
         reason: str = "",
         url: str | None = None,
+        refusal: str = "",
     ) -> None:
         """Make a (checked) transition and tell the consumer."""
         status = self.machine.transition(
-            state, attempt=attempt, next_retry_at=next_retry_at, reason=reason, url=url
+            state,
+            attempt=attempt,
+            next_retry_at=next_retry_at,
+            reason=reason,
+            url=url,
+            refusal=refusal,
         )
         self.ctx.emit([LinkStateChanged(state, status)])
         for states, future in list(self._waiters):
@@ -127,7 +133,8 @@ class Link:
                         return
                     if failure.kind == "blocked" or failures >= self._polling_after():
                         self._start_polling(index)
-                    await self._wait(failures, str(failure), url)
+                    refusal = (failure.code or "") if failure.kind == "refused" else ""
+                    await self._wait(failures, str(failure), url, refusal)
                     continue
                 expired = 0
                 served = await self._serve(socket, url, failures, index)
@@ -191,11 +198,13 @@ class Link:
         after = self.ctx.config.polling_after_failures
         return after if after > 0 else float("inf")
 
-    async def _wait(self, failures: int, reason: str, url: str) -> None:
+    async def _wait(self, failures: int, reason: str, url: str, refusal: str = "") -> None:
         """Report the link down (next attempt: failures + 1), then sleep the backoff."""
         delay = self.backoff.delay(failures)
         next_at = int(time.time() * 1000 + delay * 1000)
-        self._down = ConnectionStatus(LinkState.RECONNECTING, failures + 1, next_at, reason, url)
+        self._down = ConnectionStatus(
+            LinkState.RECONNECTING, failures + 1, next_at, reason, url, refusal=refusal
+        )
         self._report_down()
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(delay):
@@ -211,6 +220,7 @@ class Link:
             next_retry_at=down.next_retry_at,
             reason=down.reason,
             url=down.url,
+            refusal=down.refusal,
         )
 
     def _live(self, url: str) -> None:

@@ -79,6 +79,9 @@ class ConnectionStatus:
     """The feed URL in use (live) or last tried."""
     since_ms: int = 0
     """When this status was entered, ms since the epoch."""
+    refusal: str = ""
+    """The code the server refused the last attempt with (`too_many_connections`,
+    `rate_limited`, ...) while reconnecting or polling; empty when it did not refuse."""
 
 
 class LinkStateMachine:
@@ -117,6 +120,7 @@ class LinkStateMachine:
         next_retry_at: int | None = None,
         reason: str = "",
         url: str | None = None,
+        refusal: str = "",
     ) -> ConnectionStatus:
         """Move to `state`; raises `IllegalTransitionError` unless the table allows it."""
         current = self._status.state
@@ -126,7 +130,7 @@ class LinkStateMachine:
         self._spent[current] += now - self._entered
         self._entered = now
         self._status = ConnectionStatus(
-            state, attempt, next_retry_at, reason, url, since_ms=self._wall_ms()
+            state, attempt, next_retry_at, reason, url, since_ms=self._wall_ms(), refusal=refusal
         )
         self.transitions += 1
         return self._status

@@ -39,10 +39,12 @@ from marketpulse.state import (
     PreferencesState,
     QuotesState,
     WatchlistState,
+    feed_link,
 )
 
 DESCRIPTION = "Live market prices, charts and headlines, streamed to your browser."
-LINK = ConnectionState.status
+LINK = feed_link
+"""The feed link as the page can vouch for it: no widget is live while the app link is down."""
 
 
 def _chart_tools() -> list[rx.Component]:

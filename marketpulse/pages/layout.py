@@ -28,18 +28,21 @@ from marketpulse.state import (
     MarketState,
     PreferencesState,
     app_link,
+    feed_link,
+    feed_quality,
+    feed_quality_label,
 )
 
 TITLE = "MarketPulse"
 
 LINK = LinkFigures(
-    status=ConnectionState.status,
+    status=feed_link,
     attempt=ConnectionState.attempt,
     next_retry_at=ConnectionState.next_retry_at,
     rtt_ms=ConnectionState.rtt_ms,
     rtt_p95_ms=ConnectionState.rtt_p95_ms,
-    quality=ConnectionState.quality,
-    quality_label=ConnectionState.quality_label,
+    quality=feed_quality,
+    quality_label=feed_quality_label,
     reason=ConnectionState.reason,
 )
 
@@ -63,7 +66,7 @@ def _links(show_feed: bool) -> rx.Component:
     if not show_feed:
         return app_link_indicator(app_link)
     return rx.flex(
-        connection_indicator(ConnectionState.status, app_link),
+        connection_indicator(feed_link, app_link),
         link_details(LINK, ConnectionState.reconnect_now),
         pause_button(ConnectionState.paused, ConnectionState.toggle_pause),
         align="center",

@@ -14,7 +14,13 @@ from marketpulse.state.announcer import AnnouncerState
 from marketpulse.state.auth import AuthState
 from marketpulse.state.catalog import CatalogState
 from marketpulse.state.chart import ChartState
-from marketpulse.state.connection import ConnectionState, app_link
+from marketpulse.state.connection import (
+    ConnectionState,
+    app_link,
+    feed_link,
+    feed_quality,
+    feed_quality_label,
+)
 from marketpulse.state.feed import FeedState
 from marketpulse.state.freshness import FreshnessState
 from marketpulse.state.layout import LayoutState
@@ -40,4 +46,7 @@ __all__ = [
     "QuotesState",
     "WatchlistState",
     "app_link",
+    "feed_link",
+    "feed_quality",
+    "feed_quality_label",
 ]

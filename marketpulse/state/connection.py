@@ -11,16 +11,25 @@ down, the backend cannot tell the page anything): `app_link` is a frontend var o
 connection errors (the `connectErrors` the connection toaster reads) and `is_hydrated`: `live`
 once the state is loaded over an open socket, `reconnecting` while connection attempts fail,
 `connecting` before the first hydration.
+
+What the page says about the feed leg follows the app leg: `feed_link`, `feed_quality` and
+`feed_quality_label` are the backend's word only while the app link is live. When it is down
+(the app died or the network dropped) the last status the backend sent is stale: the feed leg
+then reads as the app leg does (reconnecting, or connecting), the gauge as no connection, and
+no widget's freshness can be live. The tab's feed task starts again once the app is back.
 """
 
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars.number import NumberVar
+from reflex.vars.sequence import StringVar
 from reflex_components_core.core.banner import has_connection_errors
 
 from marketpulse.feed import ConnectionStatus, FeedMetricsSnapshot, LinkState
 from marketpulse.state.event import event
 from marketpulse.streaming.quality import LABELS, link_quality
+from marketpulse.streaming.refusals import link_refusal_message
 
 
 class ConnectionState(rx.State):
@@ -76,7 +85,7 @@ class ConnectionState(rx.State):
         self.status = status.state.value
         self.attempt = status.attempt
         self.next_retry_at = status.next_retry_at or 0
-        self.reason = status.reason
+        self.reason = link_refusal_message(status) or status.reason
 
     def _apply_metrics(self, metrics: FeedMetricsSnapshot) -> None:
         rtt, p95 = round(metrics.rtt_p50_ms or 0), round(metrics.rtt_p95_ms or 0)
@@ -91,3 +100,11 @@ app_link: rx.Var[str] = rx.cond(
     rx.cond(rx.State.is_hydrated, "live", "connecting"),
 )
 """The browser ↔ app leg: live | connecting | reconnecting (evaluated in the browser)."""
+
+_app_live = app_link == "live"
+feed_link: StringVar = rx.cond(_app_live, ConnectionState.status, app_link).to(str)
+"""The feed leg as the page can vouch for it (evaluated in the browser): the backend's status
+while the app link is live, else the app link's own state (reconnecting or connecting)."""
+feed_quality: NumberVar[int] = rx.cond(_app_live, ConnectionState.quality, 0).to(int)
+"""The 0-3 gauge, 0 (no connection) while the app link is down."""
+feed_quality_label: StringVar = rx.cond(_app_live, ConnectionState.quality_label, LABELS[0]).to(str)

@@ -12,7 +12,8 @@ What a round delivers: the link's status when it changed and its figures once a 
 updates are shown (tab visible, not paused), to each open widget what changed since it was
 last shown — a widget opened again (or the whole page resumed) catches up at once, the chart
 with its whole window; refused symbols dropped with a notice; fired alerts; the spoken
-summary at most every `ANNOUNCE_INTERVAL_S`.
+summary at most every `ANNOUNCE_INTERVAL_S`; a notice when the feed refuses the tab (its
+credentials, or too many connections and other refusals, with the retry).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from marketpulse.streaming.alert_jobs import AlertOutcome, AlertRequest
 from marketpulse.streaming.announce import ANNOUNCE_INTERVAL_S, biggest_move
 from marketpulse.streaming.desk import Desk
 from marketpulse.streaming.plan import FeedPlan, SyncResult
-from marketpulse.streaming.refusals import refusal_message
+from marketpulse.streaming.refusals import link_refusal_message, refusal_message
 from marketpulse.streaming.rounds import (
     Delivery,
     NewsDelivery,
@@ -152,9 +153,13 @@ class TabFeed:
     # -- internals ------------------------------------------------------------------------------
 
     def _notice_refusal(self, view: TabView, out: Delivery) -> None:
-        if out.link is not None and out.link.state is LinkState.UNAUTHORIZED:
+        if out.link is None:
+            return
+        if out.link.state is LinkState.UNAUTHORIZED:
             text = USER_REFUSED if view.subject else GUEST_REFUSED
             out.notices.append(Notice("error", text, key="feed-unauthorized"))
+        elif refused := link_refusal_message(out.link):
+            out.notices.append(Notice("warning", refused, key="feed-refused"))
 
     def _deliver_refused(self, view: TabView, out: Delivery) -> None:
         refused = {**self._refused, **self.desk.take_refused()}

@@ -127,12 +127,16 @@ class ConnectionCounter:
         self._ips: dict[str, int] = {}
         self._users: dict[str, int] = {}
 
-    def try_acquire(self, ip: str, user: str | None) -> ErrorCode | None:
+    def try_acquire(
+        self, ip: str, user: str | None, *, ip_limit: int | None = None
+    ) -> ErrorCode | None:
         """Count one more connection, or `too_many_connections` (and count nothing).
 
-        `user` is None for guests: only the IP address limit applies to them.
+        `user` is None for guests: only the IP address limit applies to them. `ip_limit`, when
+        given, replaces `max_per_ip` for this address (an app server's, see the guard).
         """
-        if self.max_per_ip is not None and self._ips.get(ip, 0) >= self.max_per_ip:
+        max_per_ip = self.max_per_ip if ip_limit is None else ip_limit
+        if max_per_ip is not None and self._ips.get(ip, 0) >= max_per_ip:
             return ErrorCode.TOO_MANY_CONNECTIONS
         if (
             user is not None
