@@ -184,7 +184,7 @@ class Desk:
                     news.append(data)
             elif isinstance(data, Summary):
                 self._show_summary(data, now_ms)
-            else:
+            elif isinstance(data, FiredAlert):
                 self._fired.append(data)
         if bars:
             self.points = merge_points(self.points, bars, self.chart_points)
