@@ -3,12 +3,13 @@
     python -m benchmarks.fanout [--quick] [--clients 50,100,200,400,800] [--seconds 10]
 
 Each server in turn (never both at once: they would share the 2 cores) runs the same synthetic
-market (500 symbols, 5,000 ticks/s, benchmarks/synthetic.py ≡ reference/tickgen.mjs). The same
-Node load generator connects clients step by step, each following 50 symbols (ours:
-`subscribe` with ack, throttle_ms 100; reference: `join`), warms up, then measures for a fixed
-window: delivered price updates/s, staleness at the client (`now - data.ts` of every update,
-p50/p99), server CPU (% of one core) and RSS, RSS per connection. A sweep stops after the
-first step whose p99 exceeds --stop-ms. Capacity: the most clients served with p99 ≤ --slo-ms.
+market (500 symbols, 5,000 ticks/s, `realtime_server/sources/synthetic.py` ≡
+`reference/tickgen.mjs`). The same Node load generator connects clients step by step, each
+following 50 symbols (ours: `subscribe` with ack, throttle_ms 100; reference: `join`), warms
+up, then measures for a fixed window: delivered price updates/s, staleness at the client (`now
+- data.ts` of every update, p50/p99), server CPU (% of one core) and RSS, RSS per connection. A
+sweep stops after the first step whose p99 exceeds --stop-ms. Capacity: the most clients served
+with p99 ≤ --slo-ms.
 
 Writes <out-dir>/fanout.json and fanout.png, and the tables between the `bench:fanout`
 markers of --docs (docs/benchmarks.md by default; --quick touches no docs unless --docs is
@@ -95,19 +96,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--quiet-wait", type=float, help="max seconds to wait for quiet (60; quick 0)")
     p.add_argument("--retries", type=int, help="re-measure a disturbed window (2; quick 0)")
-    p.add_argument(
-        "--uvicorn",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="experiment: override a uvicorn.Config argument of our server (repeatable)",
-    )
-    p.add_argument(
-        "--experiment",
-        action="append",
-        default=[],
-        help="experiment: patch our server (benchmarks/feed_server.py EXPERIMENTS; repeatable)",
-    )
     p.add_argument(
         "--server-env",
         action="append",
@@ -241,14 +229,7 @@ def capacity(steps: list[dict[str, Any]], slo_ms: float) -> dict[str, Any]:
 
 def sweep(kind: str, args: argparse.Namespace, workload: Workload) -> dict[str, Any]:
     print(f"\n== {LABELS[kind]}", file=sys.stderr)
-    server = start_server(
-        kind,
-        workload,
-        args.server_env if kind == "ours" else None,
-        [*(f"--uvicorn={u}" for u in args.uvicorn), *(f"--experiment={e}" for e in args.experiment)]
-        if kind == "ours"
-        else None,
-    )
+    server = start_server(kind, workload, args.server_env if kind == "ours" else None)
     pool: ClientPool | None = None
     steps: list[dict[str, Any]] = []
     stopped = None
@@ -516,8 +497,6 @@ def main(argv: list[str] | None = None) -> int:
                 "slo_ms": args.slo_ms,
                 "stop_ms": args.stop_ms,
                 "client_offers_deflate": not args.no_deflate,
-                "uvicorn_overrides": args.uvicorn,
-                "experiments": args.experiment,
                 "server_env": args.server_env,
                 "quick": args.quick,
             },

@@ -1,9 +1,8 @@
 """The two servers under test, started on a free loopback port with the same workload.
 
-* `ours`: the MarketPulse feed server (`python -m realtime_server`'s entry point) on the
-  synthetic source: via `python -m benchmarks.feed_server` until the server has a setting for
-  that source, and via `python -m realtime_server` with `FEED_SOURCE=synthetic` and
-  `FEED_SYNTHETIC_SYMBOLS` once it has (detected from `Settings`).
+* `ours`: the MarketPulse feed server exactly as users run it, `python -m realtime_server`,
+  configured by settings only: `FEED_SOURCE=synthetic`, `FEED_SYNTHETIC_SYMBOLS`,
+  `FEED_TICKS_PER_SECOND`, `FEED_SEED`, and the admission limits of a load test from one host.
 * `reference`: `node benchmarks/reference/server.mjs`, the naive socket.io 4 server.
 """
 
@@ -46,13 +45,6 @@ class Workload:
     seed: int = 7
 
 
-def native_synthetic_source() -> bool:
-    """Whether the feed server itself can run the synthetic source (FEED_SOURCE=synthetic)."""
-    from realtime_server.config import Settings
-
-    return "synthetic_symbols" in Settings.model_fields
-
-
 @dataclass
 class Server:
     kind: str
@@ -86,41 +78,26 @@ class Server:
             self.process.close()
 
 
-def start_server(
-    kind: str,
-    workload: Workload,
-    extra_env: dict[str, str] | None = None,
-    feed_server_args: list[str] | None = None,
-) -> Server:
+def start_server(kind: str, workload: Workload, extra_env: dict[str, str] | None = None) -> Server:
     if kind == "ours":
-        return _start_ours(workload, extra_env or {}, feed_server_args or [])
+        return _start_ours(workload, extra_env or {})
     if kind == "reference":
         return _start_reference(workload)
     raise ValueError(f"unknown server {kind!r}")
 
 
-def _start_ours(
-    workload: Workload, extra_env: dict[str, str], feed_server_args: list[str]
-) -> Server:
+def _start_ours(workload: Workload, extra_env: dict[str, str]) -> Server:
     env = {
         **OUR_ENV,
+        "FEED_SOURCE": "synthetic",
+        "FEED_SYNTHETIC_SYMBOLS": str(workload.symbols),
         "FEED_TICKS_PER_SECOND": str(workload.rate),
         "FEED_SEED": str(workload.seed),
+        "FEED_HISTORY_MINUTES": "0",
         **extra_env,
     }
-    if native_synthetic_source() and not feed_server_args:
-        env |= {"FEED_SOURCE": "synthetic", "FEED_SYNTHETIC_SYMBOLS": str(workload.symbols)}
-        command = [sys.executable, "-m", "realtime_server"]
-        launcher = "python -m realtime_server (FEED_SOURCE=synthetic)"
-    else:
-        command = [sys.executable, "-m", "benchmarks.feed_server"]
-        command += ["--symbols", str(workload.symbols), *feed_server_args]
-        launcher = (
-            "python -m benchmarks.feed_server (realtime_server entry point, synthetic source)"
-        )
-        if feed_server_args:
-            launcher += f" {' '.join(feed_server_args)}"
-    feed = FeedServerProcess(command=command, **env)
+    launcher = "python -m realtime_server (FEED_SOURCE=synthetic)"
+    feed = FeedServerProcess(command=[sys.executable, "-m", "realtime_server"], **env)
     try:
         feed.start(timeout=60)
     except BaseException:

@@ -401,8 +401,7 @@ def main(argv: list[str] | None = None) -> int:
         feed = start_server(
             "ours",
             Workload(500, 5000.0, 7),
-            {"FEED_BARS_HISTORY": "300"},
-            feed_server_args=["--history-minutes", "30"],
+            {"FEED_BARS_HISTORY": "300", "FEED_HISTORY_MINUTES": "30"},
         )
         try:
             with sync_playwright() as playwright:

@@ -52,7 +52,7 @@ class AppConfig(BaseSettings):
     """`aud` claim of feed tokens: the feed server's `FEED_JWT_AUDIENCE`."""
     jwt_issuer: str = "marketpulse"
     """`iss` claim of feed tokens: the feed server's `FEED_JWT_ISSUER`."""
-    jwt_scope: str = "price:* bars:* news news:* summary"
+    jwt_scope: str = "price:* bars:* news news:* summary source"
     """`scope` claim of feed tokens (the user's own alerts channel is implied by the server)."""
 
     session_ttl_s: int = Field(default=30 * 86_400, ge=300)

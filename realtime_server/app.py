@@ -36,28 +36,26 @@ from realtime_server.hub.catalog import ChannelCatalog
 from realtime_server.hub.channels import ChannelLog
 from realtime_server.hub.hub import Hub, HubLimits
 from realtime_server.market.engine import MarketEngine
+from realtime_server.market.source_status import source_status
 from realtime_server.metrics import FeedMetrics
-from realtime_server.protocol import Channel, ChannelKind, DisconnectCode, alerts_channel
+from realtime_server.protocol import (
+    SOURCE_CHANNEL,
+    Channel,
+    ChannelKind,
+    DisconnectCode,
+    SourceState,
+    alerts_channel,
+)
 from realtime_server.security import AuditLog
 from realtime_server.sources.base import Source
-from realtime_server.sources.simulator import SimulatorSource
-from realtime_server.sources.universe import DEFAULT_UNIVERSE
+from realtime_server.sources.registry import build_source
 from realtime_server.transport import FeedNamespace, create_socket_server
 
 log = logging.getLogger(__name__)
 
 TIMER_INTERVAL_S = 0.25
-
-
-def build_source(settings: Settings) -> Source:
-    """The market data source named by the settings."""
-    return SimulatorSource(
-        universe=DEFAULT_UNIVERSE,
-        seed=settings.seed,
-        ticks_per_second=settings.ticks_per_second,
-        jumps_per_minute=settings.jumps_per_minute,
-        history_s=settings.history_minutes * 60,
-    )
+SOURCE_STATUS_EVERY_MS = 1000
+"""How often the `source` channel is published (the replayed clock moves with it)."""
 
 
 class FeedService:
@@ -70,7 +68,7 @@ class FeedService:
         instruments = self.source.instruments()
         self.log = ChannelLog(history_size=settings.history_size)
         self.hub = Hub(
-            ChannelCatalog((i.describe() for i in instruments), self.source.name),
+            ChannelCatalog((i.describe() for i in instruments), self.source.info.name),
             self.log,
             self,
             HubLimits(
@@ -123,12 +121,15 @@ class FeedService:
             return self.log.recent(channel.name, self.settings.news_snapshot)
         if channel.kind is ChannelKind.ALERTS:
             return None
+        if channel.kind is ChannelKind.SOURCE:
+            return source_status(self.source)
         return self.engine.snapshot(channel)
 
     def readiness(self) -> dict[str, bool]:
         book = self.engine.book
         return {
             "source_running": bool(self._tasks) and not self._tasks[0].done(),
+            "source_ok": self.source.health().state is SourceState.OK,
             "quotes_complete": book.quoted_count == len(book.symbols),
             "alerts_ready": self._alerts_ready,
             "accepting": self.namespace.accepting,
@@ -136,6 +137,7 @@ class FeedService:
 
     def refresh_gauges(self) -> None:
         self.metrics.subscriptions.set(self.hub.subscription_count)
+        self.metrics.source_up.set(1 if self.source.health().state is SourceState.OK else 0)
         if self.engine.last_tick_ts:
             self.metrics.source_lag.set(max(0.0, time.time() - self.engine.last_tick_ts / 1000))
 
@@ -151,7 +153,7 @@ class FeedService:
         tune_gc()
         log.info(
             "feed started",
-            extra={"source": self.source.name, "symbols": len(self.engine.book.symbols)},
+            extra={"source": self.source.info.name, "symbols": len(self.engine.book.symbols)},
         )
 
     async def drain(self) -> None:
@@ -183,19 +185,24 @@ class FeedService:
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.exception("source failed", extra={"source": self.source.name})
+            log.exception("source failed", extra={"source": self.source.info.name})
             raise
 
     async def _run_timer(self) -> None:
+        """Bar closes, the summary and the `source` status, on the source's market clock (the
+        replayed moment under a replay: its bars close on the replayed minutes)."""
         interval_ms = self.settings.summary_interval_ms
-        next_summary = 0
+        next_summary = next_status = 0
         while True:
-            now = now_ms()
-            due = now >= next_summary
+            wall, market = now_ms(), self.source.clock_ms()
+            due = wall >= next_summary
             if due:
-                next_summary = now + interval_ms
+                next_summary = wall + interval_ms
             try:
-                self.engine.on_timer(now, summary_due=due)
+                self.engine.on_timer(market, summary_due=due)
+                if wall >= next_status:
+                    next_status = wall + SOURCE_STATUS_EVERY_MS
+                    self.hub.publish(SOURCE_CHANNEL, source_status(self.source))
             except Exception:
                 log.exception("market timer failed")
             await asyncio.sleep(TIMER_INTERVAL_S)

@@ -20,7 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-GUEST_CHANNELS = ["price:*", "bars:*", "news", "news:*", "summary"]
+from realtime_server.security.scopes import GUEST_SCOPES
 
 
 class Settings(BaseSettings):
@@ -43,7 +43,11 @@ class Settings(BaseSettings):
     shutdown_grace_s: float = Field(default=3.0, ge=0)
 
     # Market data
-    source: Literal["simulator"] = "simulator"
+    source: Literal["simulator", "synthetic"] = "simulator"
+    """The market data source: `simulator` (a realistic simulated market) or `synthetic`
+    (N symbols `S000`…, a fixed tick rate, deterministic: the load-test source)."""
+    synthetic_symbols: int = Field(default=500, ge=1, le=10_000)
+    """Symbols of the synthetic source."""
     seed: int = 7
     ticks_per_second: float = Field(default=300.0, gt=0, le=100_000)
     jumps_per_minute: float = Field(default=0.5, ge=0)
@@ -70,7 +74,7 @@ class Settings(BaseSettings):
     # Authentication
     require_auth: bool = False
     """Refuse connections without a valid token (production). Otherwise guests may connect."""
-    guest_channels: list[str] = Field(default_factory=lambda: list(GUEST_CHANNELS))
+    guest_channels: list[str] = Field(default_factory=lambda: list(GUEST_SCOPES))
     jwt_algorithm: Literal["EdDSA", "RS256", "HS256"] = "EdDSA"
     jwt_public_key_file: Path | None = None
     jwt_public_key: SecretStr | None = None

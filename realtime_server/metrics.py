@@ -69,6 +69,11 @@ class FeedMetrics:
         self.source_lag = Gauge(
             "feed_source_lag_seconds", "Age of the newest tick when it was processed", registry=r
         )
+        self.source_up = Gauge(
+            "feed_source_up",
+            "1 while the market data source is ok, 0 while it starts, retries or is down",
+            registry=r,
+        )
         self.delivery_latency = Histogram(
             "feed_delivery_latency_seconds",
             "Source timestamp to flush, one batch in 8 (newest market update in it)",

@@ -5,7 +5,7 @@
 // ts}}: no batching, no conflation, no throttle.
 //
 // Ticks come from the same deterministic source as the Python benchmark server
-// (tickgen.mjs ≡ benchmarks/synthetic.py).
+// (tickgen.mjs ≡ realtime_server/sources/synthetic.py).
 //
 //   node server.mjs --port 9000 [--host 127.0.0.1] [--symbols 500] [--rate 5000] [--seed 7]
 //   node server.mjs --print-ticks 20 [--symbols 500] [--seed 7] [--rate 5000]

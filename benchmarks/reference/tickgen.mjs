@@ -1,5 +1,5 @@
 // The benchmark's synthetic tick source, in JavaScript. It must produce exactly the same
-// ticks as benchmarks/synthetic.py (a test compares the two); change both or neither.
+// ticks as realtime_server/sources/synthetic.py (a test compares the two); change both or neither.
 //
 //   symbols      S000 … S499 (zero-padded to at least 3 digits), every one starting at 100.00
 //   randomness   xorshift32, state = (seed × 0x9E3779B1 + 1) mod 2^32 (1 if that is 0)

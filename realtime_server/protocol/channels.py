@@ -3,6 +3,7 @@
     price:<SYM>             latest quote of a symbol               conflated
     bars:<interval>:<SYM>   OHLCV bars, interval 1s | 1m | 5m      conflated per bar
     summary                 indices, breadth and movers            conflated
+    source                  the market data source and its state   conflated
     news                    every news item                        lossless, in order
     news:<SYM>              news items tagged with a symbol        lossless, in order
     alerts:<user>           one user's fired price alerts          lossless, until acknowledged
@@ -32,6 +33,7 @@ class ChannelKind(StrEnum):
     PRICE = "price"
     BARS = "bars"
     SUMMARY = "summary"
+    SOURCE = "source"
     NEWS = "news"
     ALERTS = "alerts"
 
@@ -81,7 +83,7 @@ def parse_channel(name: object) -> Channel:
         kind = ChannelKind(kind_name)
     except ValueError:
         raise _invalid(name, "unknown channel kind") from None
-    if kind is ChannelKind.SUMMARY and not args:
+    if kind in (ChannelKind.SUMMARY, ChannelKind.SOURCE) and not args:
         return Channel(kind)
     if kind is ChannelKind.NEWS and not args:
         return Channel(kind)
@@ -114,6 +116,7 @@ def alerts_channel(user: str) -> str:
 
 
 SUMMARY_CHANNEL = "summary"
+SOURCE_CHANNEL = "source"
 
 
 def _symbol(name: str, symbol: str) -> str:

@@ -112,6 +112,62 @@ class Summary(_Data):
     most_active: list[Mover]
 
 
+class SourceKind(StrEnum):
+    SIMULATED = "simulated"
+    """A simulated market: real tickers, made-up prices."""
+    REPLAY = "replay"
+    """Real historical data, replayed (its clock is the replayed date)."""
+    LIVE = "live"
+    """A live feed from an exchange or a market data vendor."""
+
+
+class SourceState(StrEnum):
+    STARTING = "starting"
+    OK = "ok"
+    RETRYING = "retrying"
+    """The source lost its upstream (an exchange, a vendor) and is reconnecting."""
+    DOWN = "down"
+    """The source stopped (its key was refused, its file ended without looping...)."""
+
+
+class MarketSessionState(StrEnum):
+    PRE = "pre"
+    REGULAR = "regular"
+    AFTER = "after"
+    CLOSED = "closed"
+    ALWAYS = "always"
+    """A market that never closes (crypto)."""
+
+
+class SourceStatus(_Data):
+    """Where the feed's prices come from, and how that source is doing (`source`)."""
+
+    name: str
+    """The source: `simulator`, `replay`, `coinbase`, ..."""
+    kind: SourceKind
+    label: str
+    """How to name it to a user: "Simulated market", "Replay", "Live · Coinbase"."""
+    state: SourceState
+    reason: str = ""
+    """Why the source is not `ok` (for the user: no addresses, no secrets)."""
+    retry_at: int | None = None
+    """When the source tries its upstream again (ms since the epoch), while `retrying`."""
+    clock: int
+    """The source's market clock, ms since the epoch: the replayed moment under a replay,
+    the wall clock otherwise. Quote and bar times are on this clock."""
+    speed: float = 1.0
+    """Market time per wall time (60: a replayed minute a second)."""
+    delay_ms: int = 0
+    """How late the source's prices are behind the market (a delayed feed), 0 if real-time."""
+    news: str = "generated"
+    """`generated` (headlines made up from the prices), `none` (this source has no news)."""
+    session: MarketSessionState
+    """The market's session at `clock`."""
+    next_session_change: int | None = None
+    """When the session changes next on the source's clock (ms since the epoch)."""
+    next_session: MarketSessionState | None = None
+
+
 class AlertCondition(StrEnum):
     ABOVE = "above"
     """Fires when the last price rises to or above `threshold`."""
@@ -147,7 +203,7 @@ class FiredAlert(_Data):
     message: str
 
 
-ChannelData = Quote | Bar | Summary | NewsItem | FiredAlert
+ChannelData = Quote | Bar | Summary | NewsItem | FiredAlert | SourceStatus
 
 
 class Position(BaseModel):

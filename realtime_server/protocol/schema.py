@@ -63,6 +63,7 @@ SECTIONS: list[tuple[str, list[tuple[str, type[BaseModel]]]]] = [
             ("price:<SYM>", messages.Quote),
             ("bars:<interval>:<SYM>", messages.Bar),
             ("summary", messages.Summary),
+            ("source", messages.SourceStatus),
             ("news, news:<SYM>", messages.NewsItem),
             ("alerts:<user>", messages.FiredAlert),
             ("alert rule", messages.AlertRule),

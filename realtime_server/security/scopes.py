@@ -27,7 +27,7 @@ from realtime_server.protocol.channels import (
 )
 from realtime_server.protocol.errors import RequestError
 
-GUEST_SCOPES: tuple[str, ...] = ("price:*", "bars:*", "news", "news:*", "summary")
+GUEST_SCOPES: tuple[str, ...] = ("price:*", "bars:*", "news", "news:*", "summary", "source")
 """What a connection without a token may subscribe to, when the server admits guests."""
 
 MAX_SCOPES = 256

@@ -1,7 +1,12 @@
-"""The contract every market data source fulfils: ticks out, instruments described.
+"""The contract every market data source fulfils: ticks out, instruments described, and an
+honest account of itself.
 
 A source knows nothing about sockets or subscribers. It describes the instruments it trades
-(`Instrument`) and, once started, hands every trade it sees to a sink as a `Tick`.
+(`Instrument`) and, once started, hands every trade it sees to a sink as a `Tick`. It also says
+what it is (`SourceInfo`: simulated, replayed or live, and how to name it to a user), how it is
+doing (`SourceHealth`: ok, or retrying its exchange and why) and what time it is on its market
+(`clock_ms`: the replayed moment under a replay). The feed publishes all three on the `source`
+channel, so every screen can say where its prices come from.
 """
 
 from __future__ import annotations
@@ -21,10 +26,52 @@ class Instrument:
     name: str
     sector: str
     prev_close: float
+    asset_class: str = "equity"
+    currency: str = "USD"
+    price_decimals: int = 2
 
     def describe(self) -> protocol.Instrument:
         """The catalog entry clients see for this symbol."""
-        return protocol.Instrument(symbol=self.symbol, name=self.name, sector=self.sector)
+        return protocol.Instrument(
+            symbol=self.symbol,
+            name=self.name,
+            sector=self.sector,
+            asset_class=self.asset_class,
+            currency=self.currency,
+            price_decimals=self.price_decimals,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """What a source is, as a user is told it."""
+
+    name: str
+    """`simulator`, `synthetic`, `replay`, `coinbase`, ..."""
+    kind: protocol.SourceKind
+    label: str
+    """"Simulated market", "Replay", "Live · Coinbase"."""
+    market: str = "always"
+    """The session calendar its instruments follow: `us-equities` (NYSE hours) or `always`."""
+    news: str = "generated"
+    """`generated` (headlines made up from the prices) or `none`."""
+    delay_ms: int = 0
+    speed: float = 1.0
+    """Market time per wall time (a replay at one trading day per 6.5 minutes: 60)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """How a source is doing right now."""
+
+    state: protocol.SourceState
+    reason: str = ""
+    """Why it is not `ok`, fit for a user: no addresses, no keys."""
+    retry_at_ms: int | None = None
+    """When it tries its upstream again, while `retrying`."""
+
+
+RUNNING = SourceHealth(protocol.SourceState.OK)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +118,7 @@ JumpSink = Callable[[Jump], None]
 class Source(Protocol):
     """A running producer of ticks."""
 
-    name: str
+    info: SourceInfo
 
     def instruments(self) -> Sequence[Instrument]:
         """Every instrument this source can produce ticks for, in a stable order."""
@@ -86,4 +133,12 @@ class Source(Protocol):
         """Produce ticks into `sink` (and shocks into `on_jump`, if the source knows them)
         until cancelled. A source that knows the recent past first hands it to `on_history`
         (oldest first), before any live tick."""
+        ...
+
+    def health(self) -> SourceHealth:
+        """How the source is doing now (checked about once a second)."""
+        ...
+
+    def clock_ms(self) -> int:
+        """The source's market clock, ms since the epoch (ticks are timestamped on it)."""
         ...

@@ -14,7 +14,17 @@ import math
 import time
 from collections.abc import Callable, Sequence
 
-from realtime_server.sources.base import Instrument, Jump, JumpSink, Tick, TickSink
+from realtime_server.protocol import SourceKind
+from realtime_server.sources.base import (
+    RUNNING,
+    Instrument,
+    Jump,
+    JumpSink,
+    SourceHealth,
+    SourceInfo,
+    Tick,
+    TickSink,
+)
 from realtime_server.sources.market_model import (
     DEFAULT_JUMPS_PER_MINUTE,
     DEFAULT_TICKS_PER_SECOND,
@@ -35,7 +45,9 @@ class SimulatorSource:
     dropped: the simulator skips to the present, prices diffusing over the gap.
     """
 
-    name = "simulator"
+    info = SourceInfo(
+        "simulator", SourceKind.SIMULATED, "Simulated market", market="always", news="generated"
+    )
 
     def __init__(
         self,
@@ -66,6 +78,14 @@ class SimulatorSource:
     def instruments(self) -> Sequence[Instrument]:
         """Every simulated instrument, in universe order."""
         return self._instruments
+
+    def health(self) -> SourceHealth:
+        """Always running: the simulator has no upstream to lose."""
+        return RUNNING
+
+    def clock_ms(self) -> int:
+        """The wall clock: the simulated market trades in the present."""
+        return self._now_ms()
 
     def _now_ms(self) -> int:
         return math.floor(self._clock() * 1000)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.synthetic import TickGenerator
+from realtime_server.sources.synthetic import TickGenerator
 from tests.support.chromium import CHROMIUM
 from tests.support.processes import ManagedProcess
 

@@ -24,6 +24,7 @@ from realtime_server.protocol import (
     NewsItem,
     PingAck,
     Quote,
+    SourceStatus,
     SubscribeAck,
     SubscriptionsAck,
     Summary,
@@ -107,6 +108,38 @@ async def test_the_catalog_lists_what_the_feed_trades_to_guests_and_over_http(
     body = response.json()
     assert body["ok"] is True and body["source"] == "simulator"
     assert body["instruments"] == [i.model_dump(mode="json") for i in ack.instruments]
+
+
+async def test_the_source_channel_says_where_prices_come_from_and_ticks_along(connect) -> None:
+    client = await connect()
+    ack = SubscribeAck.model_validate(
+        await client.request("subscribe", {"id": "s", "channels": ["source"], "throttle_ms": 50})
+    )
+    status = ack.snapshot["source"]
+    assert isinstance(status, SourceStatus)
+    assert (status.name, status.kind, status.label) == (
+        "simulator",
+        "simulated",
+        "Simulated market",
+    )
+    assert status.state == "ok" and status.news == "generated" and status.session == "always"
+    assert abs(status.clock - time.time() * 1000) < 5_000  # the simulator trades in the present
+
+    def newer() -> bool:
+        return any(u["data"]["clock"] > status.clock for u in client.updates("source"))
+
+    await client.wait_for(newer, timeout=5)
+
+
+def test_a_synthetic_feed_is_set_up_by_settings_alone() -> None:
+    with running_feed_server(
+        FEED_SOURCE="synthetic", FEED_SYNTHETIC_SYMBOLS="12", FEED_HISTORY_MINUTES="0"
+    ) as server:
+        body = httpx.get(f"{server.url}/api/catalog", timeout=5).json()
+        assert body["source"] == "synthetic"
+        assert [i["symbol"] for i in body["instruments"]] == [f"S{i:03d}" for i in range(12)]
+        ready = httpx.get(f"{server.url}/readyz", timeout=5).json()
+        assert ready["checks"]["source_ok"] is True
 
 
 async def test_conflation_paces_flushes_and_always_ends_on_the_latest_value(

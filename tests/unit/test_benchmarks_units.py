@@ -13,7 +13,8 @@ from benchmarks.common import (
     replace_between_markers,
 )
 from benchmarks.fanout import capacity, render_markdown, top_functions
-from benchmarks.synthetic import (
+from realtime_server.sources.base import Tick
+from realtime_server.sources.synthetic import (
     MAX_LAG_MS,
     START_CENTS,
     SyntheticSource,
@@ -21,7 +22,6 @@ from benchmarks.synthetic import (
     XorShift32,
     symbol_names,
 )
-from realtime_server.sources.base import Tick
 
 
 def test_xorshift_is_the_32_bit_13_17_5_generator():

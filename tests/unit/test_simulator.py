@@ -284,7 +284,7 @@ async def stop(task: asyncio.Task[None]) -> None:
 
 async def test_source_streams_ticks_at_wall_clock_time_and_cancels():
     source = SimulatorSource(seed=1)
-    assert source.name == "simulator"
+    assert source.info.name == "simulator" and source.health().state == "ok"
     instruments = source.instruments()
     assert [i.symbol for i in instruments] == [e.symbol for e in DEFAULT_UNIVERSE]
     assert instruments[0].prev_close == DEFAULT_UNIVERSE[0].prev_close

@@ -1,6 +1,7 @@
-"""The benchmark's synthetic market: N symbols, a fixed tick rate, a deterministic random walk.
+"""The synthetic market (`FEED_SOURCE=synthetic`): N symbols, a fixed tick rate, a
+deterministic random walk — the load-test source.
 
-The same generator exists in JavaScript for the reference server
+The same generator exists in JavaScript for the benchmarks' reference server
 (`benchmarks/reference/tickgen.mjs`); the two produce identical ticks (a test compares them),
 so both servers fan out the same workload:
 
@@ -12,7 +13,8 @@ so both servers fan out the same workload:
   `MAX_LAG_MS` overdue are walked through but not emitted (counted in `dropped`), so an
   overloaded server's backlog stays bounded.
 
-`SyntheticSource` is a `realtime_server.sources.base.Source`.
+`SyntheticSource` is a `Source` (`sources/base.py`): `FEED_SYNTHETIC_SYMBOLS` symbols at
+`FEED_TICKS_PER_SECOND`, seeded by `FEED_SEED`, with `FEED_HISTORY_MINUTES` of past.
 """
 
 from __future__ import annotations
@@ -21,7 +23,16 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 
-from realtime_server.sources.base import Instrument, JumpSink, Tick, TickSink
+from realtime_server.protocol import SourceKind
+from realtime_server.sources.base import (
+    RUNNING,
+    Instrument,
+    JumpSink,
+    SourceHealth,
+    SourceInfo,
+    Tick,
+    TickSink,
+)
 
 MASK32 = 0xFFFFFFFF
 MAX_LAG_MS = 2000
@@ -56,7 +67,9 @@ class XorShift32:
 class TickGenerator:
     """The walk itself, with no clock: `step()` gives tick k as (symbol index, cents, ts)."""
 
-    def __init__(self, symbols: int = 500, rate: float = 5000.0, seed: int = 7, t0: int = 0):
+    def __init__(
+        self, symbols: int = 500, rate: float = 5000.0, seed: int = 7, t0: int = 0
+    ) -> None:
         if symbols < 1 or rate <= 0:
             raise ValueError("symbols must be >= 1 and rate > 0")
         self.symbols = symbol_names(symbols)
@@ -95,7 +108,7 @@ class TickGenerator:
 class SyntheticSource:
     """A `Source` running a `TickGenerator` on the wall clock (trades of 100 shares)."""
 
-    name = "synthetic"
+    info = SourceInfo("synthetic", SourceKind.SIMULATED, "Synthetic market", news="generated")
 
     def __init__(
         self,
@@ -120,6 +133,12 @@ class SyntheticSource:
 
     def instruments(self) -> Sequence[Instrument]:
         return self._instruments
+
+    def health(self) -> SourceHealth:
+        return RUNNING
+
+    def clock_ms(self) -> int:
+        return int(self._clock() * 1000)
 
     async def run(
         self,
