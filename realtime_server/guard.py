@@ -83,7 +83,7 @@ class Guard:
         try:
             if not self.ip_rules.permits(ip):
                 raise RequestError(ErrorCode.FORBIDDEN, "connections from this address are denied")
-            if not self._from_app(ip) and not self.attempts.try_take(ip):
+            if not self.from_app(ip) and not self.attempts.try_take(ip):
                 raise RequestError(
                     ErrorCode.RATE_LIMITED, "too many connection attempts; slow down"
                 )
@@ -148,14 +148,13 @@ class Guard:
         self.counter.release(peer.ip, peer.user)
         self.audit.record(AuditEvent.DISCONNECT, sid=peer.sid, user=peer.user)
 
-    def _from_app(self, ip: str) -> bool:
+    def from_app(self, ip: str) -> bool:
+        """Whether `ip` is one of the app's own addresses (`app_addresses`)."""
         return self.app_addresses is not None and self.app_addresses.permits(ip)
 
     def _acquire(self, ip: str, user: str | None) -> ErrorCode | None:
         app_limit = self.settings.max_connections_per_app_address
-        return self.counter.try_acquire(
-            ip, user, ip_limit=app_limit if self._from_app(ip) else None
-        )
+        return self.counter.try_acquire(ip, user, ip_limit=app_limit if self.from_app(ip) else None)
 
     def _credentials(self, auth: object) -> Claims | None:
         token = auth.get("token") if isinstance(auth, dict) else None

@@ -57,7 +57,7 @@ def api_routes(
     refresh_gauges: Callable[[], None],
 ) -> list[Route]:
     metrics.registry.register(LogCountsCollector(COUNTS))  # the process's log, at /metrics
-    quota = ApiQuota(guard.settings)
+    quota = ApiQuota(guard.settings, guard.from_app)
     max_bytes = guard.settings.snapshot_max_bytes
     catalog_body = _json({"ok": True, **hub.catalog.describe()})
 

@@ -136,3 +136,21 @@ def test_a_flooding_guest_is_rate_limited_and_a_user_is_not_starved(
     assert catalog.status == 429  # the same address, the same bucket
     assert [a.status for a in as_alice] == [200, 200, 200, 429, 429]  # her own bucket
     assert health.status == 200
+
+
+def test_guest_tabs_polling_through_the_app_are_not_refused_for_its_address(api: Any) -> None:
+    """Every guest tab's poll comes from the app's one address during a feed outage: behind
+    `FEED_APP_ADDRESSES` they are not counted per address (the size cap still holds)."""
+    limits = {
+        "FEED_API_RATE_PER_IP": "0.5",
+        "FEED_API_BURST_PER_IP": "5",
+        "FEED_SNAPSHOT_MAX_BYTES": "16384",
+    }
+    with running_feed_server(
+        FEED_HISTORY_MINUTES="0", FEED_APP_ADDRESSES='["127.0.0.1/32"]', **limits
+    ) as server:
+        app = api(server)
+        polls = [app.get("/api/snapshot?channels=price:AAPL,news") for _ in range(30)]
+        too_big = app.get(f"/api/snapshot?channels={EVERY_BAR}")
+    assert [a.status for a in polls] == [200] * 30
+    assert too_big.status == 400 and too_big.body["error"]["code"] == "limit_exceeded"
