@@ -48,6 +48,7 @@ from realtime_server.protocol import (
 )
 from realtime_server.security import AuditLog
 from realtime_server.sources.base import Source
+from realtime_server.sources.exchanges.feed import ExchangeFeed
 from realtime_server.sources.registry import build_source
 from realtime_server.transport import FeedNamespace, create_socket_server
 
@@ -85,6 +86,7 @@ class FeedService:
             bars_history=settings.bars_history,
             bars_snapshot=settings.bars_snapshot,
             ambient_news_per_minute=settings.ambient_news_per_minute,
+            generated_news=self.source.info.news == "generated",
         )
         book = self.engine.book
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -112,6 +114,8 @@ class FeedService:
         )
         self.sio.register_namespace(self.namespace)
         self.metrics.watch_writers(self.hub.writer_stats)
+        if isinstance(self.source, ExchangeFeed):
+            self.metrics.watch_exchange(self.source.counts)
         self._tasks: list[asyncio.Task[None]] = []
         self._alerts_ready = False
 
@@ -134,6 +138,10 @@ class FeedService:
             "alerts_ready": self._alerts_ready,
             "accepting": self.namespace.accepting,
         }
+
+    def readiness_reasons(self) -> dict[str, str]:
+        """Why a readiness check fails, where a user could be told (the source's reason)."""
+        return {"source_ok": self.source.health().reason}
 
     def refresh_gauges(self) -> None:
         self.metrics.subscriptions.set(self.hub.subscription_count)
@@ -227,7 +235,7 @@ def create_app(settings: Settings | None = None) -> FeedApp:
         finally:
             await service.stop()
 
-    routes = health_routes(service.readiness) + api_routes(
+    routes = health_routes(service.readiness, service.readiness_reasons) + api_routes(
         service.hub, service.guard, service.alerts, service.metrics, service.refresh_gauges
     )
     http = Starlette(routes=routes, lifespan=lifespan)

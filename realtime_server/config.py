@@ -43,11 +43,34 @@ class Settings(BaseSettings):
     shutdown_grace_s: float = Field(default=3.0, ge=0)
 
     # Market data
-    source: Literal["simulator", "synthetic"] = "simulator"
+    source: Literal["simulator", "synthetic", "coinbase", "kraken", "binance", "alpaca"] = (
+        "simulator"
+    )
     """The market data source: `simulator` (a realistic simulated market) or `synthetic`
-    (N symbols `S000`…, a fixed tick rate, deterministic: the load-test source)."""
+    (N symbols `S000`…, a fixed tick rate, deterministic: the load-test source); or a live
+    exchange feed: `coinbase`, `kraken`, `binance` (crypto, 24/7, no key) or `alpaca` (US
+    equities, Alpaca's IEX feed, a free key)."""
     synthetic_symbols: int = Field(default=500, ge=1, le=10_000)
     """Symbols of the synthetic source."""
+    exchange_url: str | None = None
+    """Websocket URL of a live source's exchange; unset: the exchange's public address."""
+    exchange_data_url: str | None = None
+    """Alpaca's REST data API (each symbol's snapshot at connect: latest quote, day figures,
+    previous close); unset: Alpaca's public address."""
+    exchange_symbols: list[str] | None = None
+    """A live source's products, in the protocol's grammar (`["BTC-USD", "ETH-USD"]`, Binance
+    `["BTC-USDT"]`, Alpaca `["AAPL"]`); unset: a few majors of that exchange."""
+    exchange_idle_s: float = Field(default=15.0, gt=0)
+    """Silence from an exchange that sends heartbeats longer than this means the link is dead
+    (for Alpaca: websocket pings unanswered this long); the feed reconnects."""
+    exchange_backoff_s: float = Field(default=1.0, gt=0)
+    """First reconnect delay's ceiling; it doubles per failure in a row (full jitter)."""
+    exchange_backoff_max_s: float = Field(default=30.0, gt=0)
+    """Largest reconnect delay."""
+    alpaca_key_id: SecretStr | None = None
+    """Alpaca API key ID (`FEED_SOURCE=alpaca` needs it; never logged)."""
+    alpaca_secret_key: SecretStr | None = None
+    """Alpaca API secret key (never logged)."""
     seed: int = 7
     ticks_per_second: float = Field(default=300.0, gt=0, le=100_000)
     jumps_per_minute: float = Field(default=0.5, ge=0)
@@ -140,6 +163,10 @@ class Settings(BaseSettings):
             raise ValueError("ssl_certfile and ssl_keyfile go together")
         if self.min_throttle_ms > self.max_throttle_ms:
             raise ValueError("min_throttle_ms must not exceed max_throttle_ms")
+        if self.exchange_backoff_s > self.exchange_backoff_max_s:
+            raise ValueError("exchange_backoff_s must not exceed exchange_backoff_max_s")
+        if self.source == "alpaca" and not (self.alpaca_key_id and self.alpaca_secret_key):
+            raise ValueError("FEED_SOURCE=alpaca needs FEED_ALPACA_KEY_ID, FEED_ALPACA_SECRET_KEY")
         if self.jwt_algorithm == "HS256" and self.jwt_public_key_file:
             raise ValueError("HS256 verifies with jwt_secret, not a public key")
         return self

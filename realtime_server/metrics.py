@@ -15,6 +15,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 from realtime_server.hub.writer import WriterStats
+from realtime_server.sources.exchanges.feed import FeedCounts
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -40,6 +41,38 @@ class _WriterCollector(Collector):
         )
         yield GaugeMetricFamily(
             "feed_queue_depth", "Updates waiting in connection writers", value=totals.queue_depth
+        )
+
+
+class _ExchangeCollector(Collector):
+    """A live source's own counts (plain integers in the feed), read at scrape time."""
+
+    def __init__(self, counts: FeedCounts) -> None:
+        self._counts = counts
+
+    def collect(self) -> Iterator[Metric]:
+        c = self._counts
+        yield CounterMetricFamily(
+            "feed_source_reconnects",
+            "Connections to the exchange lost (or refused) and retried",
+            value=c.reconnects,
+        )
+        dropped = CounterMetricFamily(
+            "feed_source_dropped_messages",
+            "Exchange messages dropped: malformed, repeated trades, out of sequence",
+            labels=["reason"],
+        )
+        dropped.add_metric(["malformed"], c.malformed)
+        dropped.add_metric(["repeat"], c.repeats)
+        dropped.add_metric(["out_of_order"], c.out_of_order)
+        yield dropped
+        yield CounterMetricFamily(
+            "feed_source_sequence_gaps",
+            "Gaps in an exchange's trade numbers (each resubscribes the product)",
+            value=c.gaps,
+        )
+        yield CounterMetricFamily(
+            "feed_source_exchange_errors", "Errors the exchange reported", value=c.errors
         )
 
 
@@ -97,6 +130,10 @@ class FeedMetrics:
     def watch_writers(self, totals: Callable[[], WriterStats]) -> None:
         """Expose writer counts, computed by `totals` at each scrape."""
         self.registry.register(_WriterCollector(totals))
+
+    def watch_exchange(self, counts: FeedCounts) -> None:
+        """Expose a live source's counts of reconnects, dropped messages and gaps."""
+        self.registry.register(_ExchangeCollector(counts))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

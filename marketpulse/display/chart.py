@@ -35,7 +35,7 @@ class ChartPoint(TypedDict):
     h: float
     l: float  # noqa: E741 - the wire name; the other keys are one letter too
     c: float
-    v: int
+    v: float
 
 
 INTERVALS: tuple[str, ...] = ("1s", "1m", "5m")

@@ -86,12 +86,12 @@ def format_change_pct(change_pct: float) -> str:
     return "0.00%"
 
 
-def format_volume(volume: int) -> str:
-    """Compact volume: `950`, `12.3K`, `4.56M`, `1.20B`."""
+def format_volume(volume: float) -> str:
+    """Compact volume: `950`, `12.3K`, `4.56M`, `1.20B`; a coin's fractions: `0.0421`."""
     for size, suffix, digits in ((1e9, "B", 2), (1e6, "M", 2), (1e3, "K", 1)):
         if volume >= size:
             return f"{volume / size:.{digits}f}{suffix}"
-    return str(volume)
+    return f"{volume:.4g}"
 
 
 def trend_of(change: float) -> str:

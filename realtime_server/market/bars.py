@@ -52,7 +52,7 @@ class _Series:
     high: float = 0.0
     low: float = 0.0
     close: float = 0.0
-    volume: int = 0
+    volume: float = 0
     trades: int = 0
     closed: bool = True
     """True when there is no forming bar (none yet, or the last one was closed)."""

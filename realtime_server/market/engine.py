@@ -54,13 +54,17 @@ class MarketEngine:
         bars_history: int = 300,
         bars_snapshot: int = 120,
         ambient_news_per_minute: float = 3.0,
+        generated_news: bool = True,
     ) -> None:
+        """`generated_news`: whether headlines are made up from the prices (the simulator,
+        a replay); a live source without a news feed gets none, never filler."""
         self.book = QuoteBook(instruments)
         self.bars = BarAggregator(history=bars_history)
         self.summary = SummaryBuilder(instruments)
         self.news = NewsGenerator(
             instruments, seed=seed, ambient_per_minute=ambient_news_per_minute
         )
+        self.generated_news = generated_news
         self.publisher = publisher
         self.bars_snapshot = bars_snapshot
         self.ticks_seen = 0
@@ -98,7 +102,8 @@ class MarketEngine:
 
     def on_jump(self, jump: Jump) -> None:
         """A price shock: publish the headline that explains it."""
-        self._publish_news(self.news.on_jump(jump))
+        if self.generated_news:
+            self._publish_news(self.news.on_jump(jump))
 
     def on_timer(self, now_ms: int, summary_due: bool) -> None:
         """Periodic work: close bars that ended without a tick, summary, ambient news."""
@@ -107,7 +112,7 @@ class MarketEngine:
         if summary_due and self.book.quoted_count:
             self._latest_summary = self.summary.build(self.book.quotes(), now_ms)
             self.publisher.publish(SUMMARY_CHANNEL, self._latest_summary)
-        item = self.news.ambient(now_ms)
+        item = self.news.ambient(now_ms) if self.generated_news else None
         if item is not None:
             self._publish_news(item)
 

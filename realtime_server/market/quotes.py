@@ -4,6 +4,9 @@ Each symbol's quote holds the last trade, the top of book, the day's open/high/l
 previous close, cumulative volume and VWAP. A new UTC date in a tick's timestamp starts a new day:
 the previous last becomes the previous close. `apply` returns the quote in its wire form
 (`protocol.Quote` as a plain dict), built once and shared by every subscriber.
+
+A tick that carries its exchange's `DayStats` (a live feed) shows those figures instead: the
+exchange's open, high, low, previous close and VWAP (high and low widened to the trade itself).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ class _DayState:
     low: float = 0.0
     last: float | None = None
     notional: float = 0.0
-    traded: int = 0
+    traded: float = 0.0
 
 
 class QuoteBook:
@@ -80,7 +83,14 @@ class QuoteBook:
         state.last = price
         state.notional += price * tick.size
         state.traded += tick.size
-        change = price - state.prev_close
+        open_, high, low, prev_close = state.open, state.high, state.low, state.prev_close
+        vwap = round(state.notional / state.traded, 4) if state.traded else price
+        if tick.day is not None:  # the exchange's own day figures win over the trades seen
+            stats = tick.day
+            open_, high, low = stats.open, max(stats.high, price), min(stats.low, price)
+            prev_close = stats.prev_close
+            vwap = vwap if stats.vwap is None else stats.vwap
+        change = price - prev_close
         quote = {
             "symbol": tick.symbol,
             "last": price,
@@ -88,14 +98,14 @@ class QuoteBook:
             "ask": tick.ask,
             "bid_size": tick.bid_size,
             "ask_size": tick.ask_size,
-            "open": state.open,
-            "high": state.high,
-            "low": state.low,
-            "prev_close": state.prev_close,
+            "open": open_,
+            "high": high,
+            "low": low,
+            "prev_close": prev_close,
             "change": round(change, 4),
-            "change_pct": round(100.0 * change / state.prev_close, 4),
+            "change_pct": round(100.0 * change / prev_close, 4),
             "volume": tick.volume,
-            "vwap": round(state.notional / state.traded, 4) if state.traded else price,
+            "vwap": vwap,
             "ts": tick.ts,
         }
         self._quotes[tick.symbol] = quote

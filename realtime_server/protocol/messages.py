@@ -20,15 +20,17 @@ class Quote(_Data):
     last: float
     bid: float
     ask: float
-    bid_size: int
-    ask_size: int
+    bid_size: float
+    """Sizes and volumes are in the instrument's units: whole shares, or fractions of a coin."""
+    ask_size: float
     open: float
     high: float
     low: float
     prev_close: float
     change: float
     change_pct: float
-    volume: int
+    volume: float
+    """The day's volume so far (a crypto exchange's: its rolling 24 h)."""
     vwap: float
     """Volume-weighted average price of the day's trades."""
     ts: int
@@ -60,7 +62,7 @@ class Bar(_Data):
     high: float
     low: float
     close: float
-    volume: int
+    volume: float
     trades: int
     closed: bool
     """True once the bar's interval has ended: its values are final."""
@@ -96,7 +98,7 @@ class Mover(_Data):
     symbol: str
     last: float
     change_pct: float
-    volume: int
+    volume: float
 
 
 class Summary(_Data):

@@ -75,22 +75,43 @@ RUNNING = SourceHealth(protocol.SourceState.OK)
 
 
 @dataclass(frozen=True, slots=True)
+class DayStats:
+    """The day's figures as an exchange states them, handed over with a trade.
+
+    A live source gives what its exchange reports (a crypto exchange's rolling 24 h: `open`
+    and `prev_close` are then both the price 24 h ago), so a quote shows the market's own day
+    rather than one rebuilt from the trades seen since the feed connected.
+    """
+
+    open: float
+    high: float
+    low: float
+    volume: float
+    prev_close: float
+    vwap: float | None = None
+    """None when the exchange does not report it (the quote's VWAP is then the trades')."""
+
+
+@dataclass(frozen=True, slots=True)
 class Tick:
     """One trade plus the top of book right after it.
 
     `ts` is the source timestamp in milliseconds since the Unix epoch; `volume` is the
-    cumulative volume of the trading day so far (monotone within a day).
+    cumulative volume of the trading day so far (monotone within a day). Sizes and volumes
+    are in the instrument's units: whole shares, or fractions of a coin. `day`, when given,
+    holds the exchange's own day statistics, which the quote then shows.
     """
 
     symbol: str
     price: float
-    size: int
+    size: float
     bid: float
     ask: float
-    bid_size: int
-    ask_size: int
-    volume: int
+    bid_size: float
+    ask_size: float
+    volume: float
     ts: int
+    day: DayStats | None = None
 
 
 @dataclass(frozen=True, slots=True)
