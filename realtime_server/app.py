@@ -87,6 +87,7 @@ class FeedService:
             bars_snapshot=settings.bars_snapshot,
             ambient_news_per_minute=settings.ambient_news_per_minute,
             generated_news=self.source.info.news == "generated",
+            market=self.source.info.market,
         )
         book = self.engine.book
         settings.data_dir.mkdir(parents=True, exist_ok=True)

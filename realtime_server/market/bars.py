@@ -1,11 +1,15 @@
 """The bar aggregator: OHLCV bars per symbol and interval, built from ticks.
 
 A bar covers `[start, start + length)` where `start` is a multiple of the interval's length in
-UTC milliseconds. Each tick updates the forming bar of its symbol in every interval; the first
-tick of a later period closes the previous bar (if not already closed) and opens a new one.
-`close_due` closes forming bars whose period has ended without a later tick, so a quiet
-symbol's bars still become final. Updates come out in wire form (`protocol.Bar` as a plain
-dict, never mutated after it is returned) paired with their channel name.
+UTC milliseconds, except a day-long bar (`1D`): it holds one trading day's regular session,
+starts at 00:00 UTC of that day's date and ends with the session (`trading_days.py`: under
+US equities a New York day's 09:30-16:00, and a trade outside it is in no `1D` bar; for a
+market that never closes, the UTC date). Each tick updates the forming bar of its symbol in
+every interval; the first tick of a later period closes the previous bar (if not already
+closed) and opens a new one. `close_due` closes forming bars whose period has ended without a
+later tick, so a quiet symbol's bars still become final. Updates come out in wire form
+(`protocol.Bar` as a plain dict, never mutated after it is returned) paired with their
+channel name.
 
 Policies, on purpose:
 
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
+from realtime_server.market.trading_days import DAY_MS, TradingDays, UtcDays
 from realtime_server.protocol.channels import BAR_INTERVALS, bars_channel
 from realtime_server.sources.base import Tick
 
@@ -56,6 +61,8 @@ class _Series:
     trades: int = 0
     closed: bool = True
     """True when there is no forming bar (none yet, or the last one was closed)."""
+    daily: bool = False
+    """A day-long series: its bars are the trading days' regular sessions."""
 
     def emit(self, closed: bool) -> dict[str, Any]:
         return {
@@ -75,7 +82,12 @@ class _Series:
 class BarAggregator:
     """Forming and recent bars for every symbol seen, in every configured interval."""
 
-    def __init__(self, intervals: Mapping[str, int] = BAR_INTERVALS, history: int = 300) -> None:
+    def __init__(
+        self,
+        intervals: Mapping[str, int] = BAR_INTERVALS,
+        history: int = 300,
+        days: TradingDays | None = None,
+    ) -> None:
         if not intervals:
             raise ValueError("no bar intervals")
         if any(length <= 0 for length in intervals.values()):
@@ -84,6 +96,8 @@ class BarAggregator:
             raise ValueError("history must be >= 1")
         self._intervals = dict(intervals)
         self._history = history
+        self._days = days or UtcDays()
+        self._daily = DAY_MS in self._intervals.values()
         self._series: dict[str, tuple[_Series, ...]] = {}
         self._by_key: dict[tuple[str, str], _Series] = {}
         self.late_ticks = 0
@@ -101,6 +115,7 @@ class BarAggregator:
                 length=length,
                 channel=bars_channel(name, symbol),
                 bars=deque(maxlen=self._history),
+                daily=length == DAY_MS,
             )
             for name, length in self._intervals.items()
         )
@@ -122,13 +137,23 @@ class BarAggregator:
         price = tick.price
         size = tick.size
         updates: list[BarUpdate] = []
+        session = self._days.regular_session(ts) if self._daily else None
         for s in series:
-            if ts >= s.end:
+            if s.daily:
+                if session is None:
+                    continue  # outside the regular session: in no daily bar
+                fresh = session[0] > s.start
+            else:
+                fresh = ts >= s.end
+            if fresh:
                 if not s.closed:
                     s.bars[-1] = closed_bar = s.emit(True)
                     updates.append((s.channel, closed_bar))
-                s.start = start = ts - ts % s.length
-                s.end = start + s.length
+                if session is not None and s.daily:
+                    s.start, s.end = session
+                else:
+                    s.start = start = ts - ts % s.length
+                    s.end = start + s.length
                 s.open = s.high = s.low = s.close = price
                 s.volume = size
                 s.trades = 1

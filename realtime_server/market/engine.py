@@ -19,6 +19,7 @@ from realtime_server.market.bars import BarAggregator
 from realtime_server.market.news import NewsGenerator
 from realtime_server.market.quotes import QuoteBook
 from realtime_server.market.summary import SummaryBuilder
+from realtime_server.market.trading_days import trading_days
 from realtime_server.protocol import (
     SUMMARY_CHANNEL,
     Channel,
@@ -55,11 +56,14 @@ class MarketEngine:
         bars_snapshot: int = 120,
         ambient_news_per_minute: float = 3.0,
         generated_news: bool = True,
+        market: str = "always",
     ) -> None:
         """`generated_news`: whether headlines are made up from the prices (the simulator,
-        a replay); a live source without a news feed gets none, never filler."""
-        self.book = QuoteBook(instruments)
-        self.bars = BarAggregator(history=bars_history)
+        a replay); a live source without a news feed gets none, never filler. `market`: the
+        calendar its trading days follow (`us-equities` or `always`: `trading_days.py`)."""
+        days = trading_days(market)
+        self.book = QuoteBook(instruments, days)
+        self.bars = BarAggregator(history=bars_history, days=days)
         self.summary = SummaryBuilder(instruments)
         self.news = NewsGenerator(
             instruments, seed=seed, ambient_per_minute=ambient_news_per_minute

@@ -1,9 +1,12 @@
 """The quotes book: the latest quote of every symbol, maintained from ticks.
 
 Each symbol's quote holds the last trade, the top of book, the day's open/high/low, the
-previous close, cumulative volume and VWAP. A new UTC date in a tick's timestamp starts a new day:
-the previous last becomes the previous close. `apply` returns the quote in its wire form
-(`protocol.Quote` as a plain dict), built once and shared by every subscriber.
+previous close, cumulative volume and VWAP. A tick of a new trading day starts a new day: the
+previous last becomes the previous close (the market's `TradingDays` say which day a tick
+counts toward: the UTC date, or the New York date under US equities, so a replayed or live
+equity session resets at its first trade and its previous close is the last session's).
+`apply` returns the quote in its wire form (`protocol.Quote` as a plain dict), built once and
+shared by every subscriber.
 
 A tick that carries its exchange's `DayStats` (a live feed) shows those figures instead: the
 exchange's open, high, low, previous close and VWAP (high and low widened to the trade itself).
@@ -15,9 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from realtime_server.market.trading_days import TradingDays, UtcDays
 from realtime_server.sources.base import Instrument, Tick
-
-_MS_PER_DAY = 86_400_000
 
 
 @dataclass(slots=True)
@@ -35,8 +37,9 @@ class _DayState:
 class QuoteBook:
     """Latest quote per symbol; knows only the instruments it was given."""
 
-    def __init__(self, instruments: Iterable[Instrument]) -> None:
+    def __init__(self, instruments: Iterable[Instrument], days: TradingDays | None = None) -> None:
         self._instruments = {inst.symbol: inst for inst in instruments}
+        self._trading_days = days or UtcDays()
         self._days: dict[str, _DayState] = {}
         self._quotes: dict[str, dict[str, Any]] = {}
 
@@ -65,7 +68,7 @@ class QuoteBook:
 
     def apply(self, tick: Tick) -> dict[str, Any]:
         """Fold one tick into its symbol's quote and return the new quote."""
-        day = tick.ts // _MS_PER_DAY
+        day = self._trading_days.day(tick.ts)
         state = self._days.get(tick.symbol)
         if state is None:
             state = _DayState(day=day, prev_close=self._instruments[tick.symbol].prev_close)

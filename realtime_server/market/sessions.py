@@ -79,6 +79,26 @@ def _day_marks(day: dt.date) -> list[tuple[int, SessionState]] | None:
     ]
 
 
+@lru_cache(maxsize=1)
+def _regular_hours_table() -> dict[dt.date, tuple[int, int]]:
+    schedule = _xnys().schedule
+    return {
+        label.date(): (_ms(opens.to_pydatetime()), _ms(closes.to_pydatetime()))
+        for label, opens, closes in zip(
+            schedule.index, schedule["open"], schedule["close"], strict=True
+        )
+    }
+
+
+def regular_hours(day: dt.date) -> tuple[int, int] | None:
+    """When a day's regular session opens and closes (ms), or None on a non-trading day
+    (`ValueError` past the calendar's ends: 1990 to about a year from today)."""
+    calendar = _xnys()
+    if not calendar.first_session.date() <= day <= calendar.last_session.date():
+        raise ValueError(f"{day} is outside the NYSE calendar")
+    return _regular_hours_table().get(day)
+
+
 def us_equity_session(at_ms: int) -> MarketSession:
     """The US equity session at `at_ms` (ms since the epoch), from the NYSE calendar."""
     today = dt.datetime.fromtimestamp(at_ms / 1000, NEW_YORK).date()

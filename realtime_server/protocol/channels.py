@@ -1,7 +1,7 @@
 """Channel names: their grammar, their kinds, patterns, and how each kind is delivered.
 
     price:<SYM>             latest quote of a symbol               conflated
-    bars:<interval>:<SYM>   OHLCV bars, interval 1s | 1m | 5m      conflated per bar
+    bars:<interval>:<SYM>   OHLCV bars (intervals: BAR_INTERVALS)  conflated per bar
     summary                 indices, breadth and movers            conflated
     source                  the market data source and its state   conflated
     news                    every news item                        lossless, in order
@@ -25,8 +25,16 @@ USER_PATTERN = re.compile(r"^[A-Za-z0-9_.@\-]{1,128}$")
 WILDCARD = "*"
 MAX_CHANNEL_LENGTH = 160
 
-BAR_INTERVALS: dict[str, int] = {"1s": 1_000, "1m": 60_000, "5m": 300_000}
-"""Bar interval names and their lengths in milliseconds."""
+BAR_INTERVALS: dict[str, int] = {
+    "1s": 1_000,
+    "1m": 60_000,
+    "5m": 300_000,
+    "15m": 900_000,
+    "1h": 3_600_000,
+    "1D": 86_400_000,
+}
+"""Bar interval names and their lengths in milliseconds (a `1D` bar is a trading day's
+regular session: docs/protocol.md §3)."""
 
 
 class ChannelKind(StrEnum):

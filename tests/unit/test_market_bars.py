@@ -11,7 +11,9 @@ from realtime_server.protocol import BAR_INTERVALS, Bar, bars_channel
 from realtime_server.sources.base import Tick
 from realtime_server.sources.market_model import MarketSimulator
 
-T0 = 5_666_666 * 300_000  # aligned to every interval (1s, 1m, 5m)
+T0 = 5_666_666 * 300_000  # aligned to every interval of SHORT
+SHORT = {name: BAR_INTERVALS[name] for name in ("1s", "1m", "5m")}
+"""The intraday intervals these cases follow (day-long bars: tests/unit/test_replay_bars.py)."""
 
 
 def tick(price: float, ts: int, size: int = 100, symbol: str = "ACME") -> Tick:
@@ -30,7 +32,7 @@ def assert_wire(bar: dict) -> None:
 
 
 def test_ohlcv_of_one_bar() -> None:
-    agg = BarAggregator()
+    agg = BarAggregator(SHORT)
     for ts, price, size in [(100, 10.0, 100), (200, 10.5, 200), (300, 9.8, 50), (900, 10.2, 300)]:
         updates = agg.apply(tick(price, T0 + ts, size))
     assert [channel for channel, _ in updates] == [
@@ -38,7 +40,7 @@ def test_ohlcv_of_one_bar() -> None:
         "bars:1m:ACME",
         "bars:5m:ACME",
     ]
-    for interval, (_, bar) in zip(BAR_INTERVALS, updates, strict=True):
+    for interval, (_, bar) in zip(SHORT, updates, strict=True):
         assert bar == {
             "symbol": "ACME",
             "interval": interval,
@@ -55,8 +57,8 @@ def test_ohlcv_of_one_bar() -> None:
 
 
 def test_first_tick_opens_a_forming_bar_per_interval() -> None:
-    updates = BarAggregator().apply(tick(5.0, T0 + 7, 30))
-    assert len(updates) == len(BAR_INTERVALS)
+    updates = BarAggregator(SHORT).apply(tick(5.0, T0 + 7, 30))
+    assert len(updates) == len(SHORT)
     for _, bar in updates:
         assert (bar["open"], bar["high"], bar["low"], bar["close"]) == (5.0, 5.0, 5.0, 5.0)
         assert (bar["volume"], bar["trades"], bar["closed"]) == (30, 1, False)
@@ -65,7 +67,7 @@ def test_first_tick_opens_a_forming_bar_per_interval() -> None:
 @pytest.mark.parametrize("offset", [0, 1, 999, 1_000, 59_999, 61_234, 299_999, 300_001, 987_654])
 def test_bars_are_aligned_to_their_interval(offset: int) -> None:
     ts = T0 + offset
-    for channel, bar in BarAggregator().apply(tick(1.0, ts)):
+    for channel, bar in BarAggregator(SHORT).apply(tick(1.0, ts)):
         length = BAR_INTERVALS[bar["interval"]]
         assert bar["start"] % length == 0
         assert bar["start"] <= ts < bar["start"] + length
@@ -73,7 +75,7 @@ def test_bars_are_aligned_to_their_interval(offset: int) -> None:
 
 
 def test_tick_in_next_period_closes_previous_bar_first() -> None:
-    agg = BarAggregator()
+    agg = BarAggregator(SHORT)
     agg.apply(tick(10.0, T0 + 100, 100))
     agg.apply(tick(11.0, T0 + 400, 200))
     grouped = by_channel(agg.apply(tick(12.0, T0 + 1_500, 300)))
@@ -100,14 +102,14 @@ def test_tick_in_next_period_closes_previous_bar_first() -> None:
 
 
 def test_gap_makes_no_empty_bars() -> None:
-    agg = BarAggregator()
+    agg = BarAggregator(SHORT)
     agg.apply(tick(10.0, T0 + 100))
     agg.apply(tick(10.0, T0 + 5_100))
     assert [bar["start"] for bar in agg.recent("1s", "ACME", 10)] == [T0, T0 + 5_000]
 
 
 def test_close_due_closes_quiet_bars_exactly_once() -> None:
-    agg = BarAggregator()
+    agg = BarAggregator(SHORT)
     agg.apply(tick(10.0, T0 + 100, 100))
     assert agg.close_due(T0 + 999) == []
     due = agg.close_due(T0 + 1_000)
@@ -128,7 +130,7 @@ def test_close_due_closes_quiet_bars_exactly_once() -> None:
 
 
 def test_ticks_of_closed_bars_are_late() -> None:
-    agg = BarAggregator()
+    agg = BarAggregator(SHORT)
     agg.apply(tick(10.0, T0 + 100))
     agg.close_due(T0 + 1_000)
     updates = agg.apply(tick(99.0, T0 + 900, 500))  # delivered after its 1s bar closed
@@ -139,7 +141,7 @@ def test_ticks_of_closed_bars_are_late() -> None:
 
 
 def test_history_is_bounded_and_recent_is_oldest_first() -> None:
-    agg = BarAggregator(history=5)
+    agg = BarAggregator(SHORT, history=5)
     for i in range(20):
         agg.apply(tick(10.0 + i, T0 + 1_000 * i + 10))
     bars = agg.recent("1s", "ACME", 100)
@@ -156,7 +158,7 @@ def test_history_is_bounded_and_recent_is_oldest_first() -> None:
 
 
 def test_symbols_are_independent() -> None:
-    agg = BarAggregator()
+    agg = BarAggregator(SHORT)
     agg.apply(tick(10.0, T0 + 100, symbol="AAA"))
     updates = agg.apply(tick(20.0, T0 + 1_100, symbol="BBB"))
     assert [channel for channel, _ in updates] == ["bars:1s:BBB", "bars:1m:BBB", "bars:5m:BBB"]
@@ -179,7 +181,7 @@ def test_custom_intervals_and_validation() -> None:
 def test_simulated_ticks_aggregate_consistently() -> None:
     sim = MarketSimulator(seed=1, start_ms=T0 + 123, ticks_per_second=300)
     ticks = sim.opening() + [sim.step()[1] for _ in range(4_000)]
-    agg = BarAggregator(history=10_000)
+    agg = BarAggregator(SHORT, history=10_000)
     final: dict[tuple[str, int], dict] = {}
     closes: dict[tuple[str, int], int] = defaultdict(int)
     forming_start: dict[str, int] = {}
@@ -200,7 +202,7 @@ def test_simulated_ticks_aggregate_consistently() -> None:
 
     expected: dict[tuple[str, int], list] = {}
     for t in ticks:
-        for interval, length in BAR_INTERVALS.items():
+        for interval, length in SHORT.items():
             key = (bars_channel(interval, t.symbol), t.ts - t.ts % length)
             acc = expected.setdefault(key, [t.price, t.price, t.price, t.price, 0, 0])
             acc[1] = max(acc[1], t.price)
