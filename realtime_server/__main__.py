@@ -18,6 +18,7 @@ from realtime_server.app import FeedService, create_app
 from realtime_server.config import Settings
 from realtime_server.logs import configure_logging
 from realtime_server.security.cli import add_token_commands
+from realtime_server.sources.base import SourceSetupError
 
 log = logging.getLogger("realtime_server")
 
@@ -56,7 +57,11 @@ def main(argv: list[str] | None = None) -> None:
         backups=settings.log_file_backups,
         repeat_window_s=settings.log_repeat_window_s,
     )
-    feed = create_app(settings)
+    try:
+        feed = create_app(settings)
+    except SourceSetupError as exc:
+        log.error("feed source cannot start", extra={"reason": str(exc)})
+        raise SystemExit(f"feed server not started: {exc}") from None
     config = uvicorn.Config(
         feed.asgi,
         host=settings.host,

@@ -8,6 +8,7 @@ environment (`FEED_IP_DENY='["10.0.0.0/8"]'`).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Literal
@@ -43,15 +44,29 @@ class Settings(BaseSettings):
     shutdown_grace_s: float = Field(default=3.0, ge=0)
 
     # Market data
-    source: Literal["simulator", "synthetic", "coinbase", "kraken", "binance", "alpaca"] = (
-        "simulator"
-    )
+    source: Literal[
+        "simulator", "synthetic", "replay", "coinbase", "kraken", "binance", "alpaca"
+    ] = "simulator"
     """The market data source: `simulator` (a realistic simulated market) or `synthetic`
-    (N symbols `S000`…, a fixed tick rate, deterministic: the load-test source); or a live
+    (N symbols `S000`…, a fixed tick rate, deterministic: the load-test source); `replay`
+    (real historical bars traded again: the `replay_*` settings); or a live
     exchange feed: `coinbase`, `kraken`, `binance` (crypto, 24/7, no key) or `alpaca` (US
     equities, Alpaca's IEX feed, a free key)."""
     synthetic_symbols: int = Field(default=500, ge=1, le=10_000)
     """Symbols of the synthetic source."""
+    replay_file: Path | None = None
+    """The replay's CSV file (Date,Open,High,Low,Close,Volume[,Symbol]), or a directory of
+    them (one per symbol); unset: the daily stocks shipped in `bokeh-sampledata`."""
+    replay_symbol: str | None = None
+    """The symbol of a replay file without a Symbol column (default: the file's name)."""
+    replay_start: dt.date | None = None
+    """The first replayed day; unset: one year before the data's end, or the first day every
+    symbol trades, whichever is later."""
+    replay_minutes_per_day: float = Field(default=6.5, gt=0, le=24 * 60)
+    """Wall minutes one regular session (09:30-16:00) takes: speed 390 / N (6.5: x60)."""
+    replay_closed_s: float = Field(default=15.0, gt=0, le=3600)
+    """Wall seconds the closed time between two sessions takes, however long (a night, a
+    weekend): the replayed clock crosses after-hours, closed and pre-market in it."""
     exchange_url: str | None = None
     """Websocket URL of a live source's exchange; unset: the exchange's public address."""
     exchange_data_url: str | None = None

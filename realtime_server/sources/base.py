@@ -163,3 +163,9 @@ class Source(Protocol):
     def clock_ms(self) -> int:
         """The source's market clock, ms since the epoch (ticks are timestamped on it)."""
         ...
+
+
+class SourceSetupError(Exception):
+    """A source cannot start as configured (a replay file that does not read, ...). The
+    message tells the person starting the server what is wrong and where; the command line
+    prints it and exits, with no traceback."""
