@@ -72,6 +72,11 @@ class _ExchangeCollector(Collector):
             value=c.gaps,
         )
         yield CounterMetricFamily(
+            "feed_source_recovered_trades",
+            "Missed trades received after the resubscribe (added to the bars)",
+            value=c.recovered,
+        )
+        yield CounterMetricFamily(
             "feed_source_exchange_errors", "Errors the exchange reported", value=c.errors
         )
 

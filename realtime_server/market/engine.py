@@ -97,9 +97,13 @@ class MarketEngine:
 
     def on_history(self, ticks: Sequence[Tick]) -> None:
         """The recent past, before going live: it builds the quotes and the bars' history,
-        and nothing is published or evaluated (no alert fires on a trade from before)."""
+        and nothing is published or evaluated (no alert fires on a trade from before). A
+        trade older than its symbol's quote (a live feed's trade recovered after a gap) goes
+        to the bars only: the quote keeps the latest trade."""
         for tick in ticks:
-            self.book.apply(tick)
+            quote = self.book.quote(tick.symbol)
+            if quote is None or tick.ts >= quote["ts"]:
+                self.book.apply(tick)
             self.bars.apply(tick)
         if ticks:
             self.last_tick_ts = ticks[-1].ts

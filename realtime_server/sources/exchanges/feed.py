@@ -6,7 +6,9 @@
 
 Per event: trades are checked against the product's trade numbers (`sequence.py`: a gap
 resubscribes the product, a repeat is dropped) and become ticks with the exchange's own best
-bid/ask and day statistics (`book.py`); tickers update those. A message the adapter cannot
+bid/ask and day statistics (`book.py`); tickers update those. A missed trade that comes back
+late (Kraken's snapshot after a resubscribe) is older than the quote: it goes to `on_history`
+(the bars), not to the live quote. A message the adapter cannot
 read is counted and dropped with one short log line (its first bytes, never a key). The feed
 says how it is doing in `health()`: `starting`, `ok` once the exchange answers, `retrying` with
 a reason a user can read ("Coinbase unreachable") and the time of the next attempt, or `down`
@@ -96,6 +98,8 @@ class FeedCounts:
     out_of_order: int = 0
     """Messages whose sequence was not past the last one, dropped."""
     gaps: int = 0
+    recovered: int = 0
+    """Missed trades received after the resubscribe (added to the bars)."""
     errors: int = 0
     """Errors the exchange reported."""
 
@@ -163,6 +167,7 @@ class ExchangeFeed:
         self._health = SourceHealth(SourceState.STARTING, f"Connecting to {adapter.title}")
         self._numbers = TradeNumbers()
         self._books = ProductBooks()
+        self._history: TickSink | None = None
 
     def instruments(self) -> Sequence[Instrument]:
         return self._instruments
@@ -180,8 +185,10 @@ class ExchangeFeed:
         on_history: TickSink | None = None,
     ) -> None:
         """Connect, stream, and reconnect after every loss, until cancelled or the key is
-        refused. (No history: charts start with what the feed sees from now on.)"""
+        refused. (No past is fetched: charts start with what the feed sees from now on;
+        `on_history` receives only missed trades recovered after a gap.)"""
         title = self.adapter.title
+        self._history = on_history
         while True:
             try:
                 await self._session(sink)
@@ -265,6 +272,7 @@ class ExchangeFeed:
 
     async def _handle(self, events: Sequence[Event], sink: TickSink, link: _WebsocketLink) -> None:
         ticks: list[Tick] = []
+        late: list[Tick] = []
         resync: list[str] = []
         for event in events:
             if isinstance(event, ExchangeError):
@@ -272,9 +280,9 @@ class ExchangeFeed:
                 continue
             self._alive(data=not isinstance(event, Subscribed))
             if isinstance(event, Trade):
-                tick = self._trade(event, resync)
+                tick, order = self._trade(event, resync)
                 if tick is not None:
-                    ticks.append(tick)
+                    (late if order is Order.RECOVERED else ticks).append(tick)
             elif isinstance(event, Ticker):
                 product = self.adapter.products.by_venue(event.product)
                 if product is not None and self._in_order("ticker", event.product, event):
@@ -291,23 +299,28 @@ class ExchangeFeed:
                 self._heartbeat(event, resync)
         if ticks:
             sink(ticks)
+        if late and self._history is not None:
+            self._history(late)
         for venue_id in resync:
             self._numbers.resync(venue_id)
             for message in self.adapter.resync(venue_id):
                 await link.send(message)
 
-    def _trade(self, trade: Trade, resync: list[str]) -> Tick | None:
+    def _trade(self, trade: Trade, resync: list[str]) -> tuple[Tick | None, Order]:
         product = self.adapter.products.by_venue(trade.product)
         if product is None or not self._in_order("trade", trade.product, trade):
-            return None
+            return None, Order.REPEAT
+        order = Order.NEXT
         if trade.trade_id is not None:
             order = self._numbers.trade(trade.product, trade.trade_id)
             if order is Order.REPEAT:
                 self.counts.repeats += 1
-                return None
+                return None, order
             if order is Order.GAP:
                 self._gap(trade.product, resync)
-        return self._books.trade(product.symbol, trade)
+            if order is Order.RECOVERED:
+                self.counts.recovered += 1
+        return self._books.trade(product.symbol, trade), order
 
     def _heartbeat(self, beat: Heartbeat, resync: list[str]) -> None:
         if beat.product is None or beat.last_trade_id is None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 HISTORY = 50
 """Recent trades kept per product (Kraken's subscription snapshot replays them)."""
+SKIPPED_SIZE = 100.0
+"""The size of a trade skipped by `skip`: far above the others, so it shows where it lands."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,8 @@ class FakeMarket:
             self._skip.discard(product)
             state.trade_id += 1
             state.sequence += 1
-            state.history.append(self._trade(state, size))
+            state.volume_24h += SKIPPED_SIZE
+            state.history.append(self._trade(state, SKIPPED_SIZE))
         state.trade_id += 1
         state.sequence += 1
         trade = self._trade(state, size)
