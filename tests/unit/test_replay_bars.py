@@ -7,7 +7,12 @@ import datetime as dt
 from realtime_server.market.bars import BarAggregator
 from realtime_server.market.quotes import QuoteBook
 from realtime_server.market.sessions import NEW_YORK
-from realtime_server.market.trading_days import NewYorkSessions, UtcDays, trading_days
+from realtime_server.market.trading_days import (
+    NewYorkSessions,
+    TradingDays,
+    UtcDays,
+    trading_days,
+)
 from realtime_server.sources.base import Instrument, Tick
 
 
@@ -23,8 +28,8 @@ def tick(price: float, ts: int, size: int = 100, volume: int = 0) -> Tick:
     return Tick("ACME", price, size, price, price, 0, 0, volume, ts)
 
 
-def daily(days: object) -> BarAggregator:
-    return BarAggregator({"1D": 86_400_000, "1h": 3_600_000}, days=days)  # type: ignore[arg-type]
+def daily(days: TradingDays) -> BarAggregator:
+    return BarAggregator({"1D": 86_400_000, "1h": 3_600_000}, days=days)
 
 
 def test_a_daily_bar_is_the_regular_session_keyed_by_its_date() -> None:
