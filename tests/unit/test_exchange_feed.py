@@ -12,7 +12,7 @@ from realtime_server.sources.base import DayStats
 from realtime_server.sources.exchanges.backoff import Backoff
 from realtime_server.sources.exchanges.book import PENDING_TRADES, ProductBooks
 from realtime_server.sources.exchanges.events import BookUpdate, DayUpdate, Ticker, Trade
-from realtime_server.sources.exchanges.feed import clean
+from realtime_server.sources.exchanges.link import clean
 from realtime_server.sources.exchanges.sequence import Order, TradeNumbers
 
 DAY = DayStats(open=100.0, high=110.0, low=90.0, volume=5_000.0, prev_close=99.0, vwap=101.0)

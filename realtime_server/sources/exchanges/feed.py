@@ -8,12 +8,13 @@ Per event: trades are checked against the product's trade numbers (`sequence.py`
 resubscribes the product, a repeat is dropped) and become ticks with the exchange's own best
 bid/ask and day statistics (`book.py`); tickers update those. A missed trade that comes back
 late (Kraken's snapshot after a resubscribe) is older than the quote: it goes to `on_history`
-(the bars), not to the live quote. A message the adapter cannot
-read is counted and dropped with one short log line (its first bytes, never a key). The feed
-says how it is doing in `health()`: `starting`, `ok` once the exchange answers, `retrying` with
-a reason a user can read ("Coinbase unreachable") and the time of the next attempt, or `down`
-when the exchange refused the API key (retrying would not help). Nothing is invented while it
-is not `ok`: no tick is made without an exchange's trade.
+(the bars), not to the live quote. A message the adapter cannot read is counted and dropped
+with one short log line (its first bytes, never a key). The connection itself is `link.py`.
+
+The feed says how it is doing in `health()`: `starting`, `ok` once the exchange answers,
+`retrying` with a reason a user can read ("Coinbase unreachable") and the time of the next
+attempt, or `down` when the exchange refused the API key (retrying would not help). Nothing
+is invented while it is not `ok`: no tick is made without an exchange's trade.
 """
 
 from __future__ import annotations
@@ -24,11 +25,8 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import orjson
 import websockets
-from websockets.asyncio.client import ClientConnection, connect
 
 from realtime_server.protocol import SourceKind, SourceState
 from realtime_server.sources.base import (
@@ -55,35 +53,20 @@ from realtime_server.sources.exchanges.events import (
     Ticker,
     Trade,
 )
+from realtime_server.sources.exchanges.link import (
+    FeedOptions,
+    LostError,
+    SilentError,
+    WebsocketLink,
+    clean,
+    open_websocket,
+)
 from realtime_server.sources.exchanges.sequence import Order, TradeNumbers
 
 log = logging.getLogger(__name__)
 
-WIRE_LOG = logging.getLogger("realtime_server.exchanges.wire")
-"""The websocket library's own logger for exchange connections, kept above debug: its debug
-lines print frames, and a login frame holds the API key."""
-WIRE_LOG.setLevel(logging.INFO)
-
 PREFIX_CHARS = 60
 """How much of a malformed message a log line shows."""
-REASON_CHARS = 80
-"""How much of an exchange's own error text a user is shown."""
-MAX_MESSAGE_BYTES = 1 << 20
-
-
-@dataclass(frozen=True, slots=True)
-class FeedOptions:
-    """How a feed connects: where, how long silence may last, how it backs off."""
-
-    url: str
-    idle_s: float = 15.0
-    """With an exchange that sends heartbeats, silence this long means the link is dead;
-    otherwise websocket pings at this interval, unanswered this long, do."""
-    open_timeout_s: float = 10.0
-    backoff_base_s: float = 1.0
-    backoff_cap_s: float = 30.0
-    seed: int | None = None
-    """Seeds the jitter (tests); None: random."""
 
 
 @dataclass(slots=True)
@@ -102,42 +85,6 @@ class FeedCounts:
     """Missed trades received after the resubscribe (added to the bars)."""
     errors: int = 0
     """Errors the exchange reported."""
-
-
-class _LostError(Exception):
-    """The connection is gone; `reason` says so to a user."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class _SilentError(Exception):
-    """Nothing arrived for longer than the exchange's heartbeat allows."""
-
-
-class _WebsocketLink:
-    """The open websocket as an adapter sees it: JSON out, raw messages in, silence timed."""
-
-    def __init__(self, ws: ClientConnection, idle_s: float | None) -> None:
-        self._ws = ws
-        self._idle_s = idle_s
-
-    async def send(self, message: dict[str, Any] | list[Any]) -> None:
-        await self._ws.send(orjson.dumps(message).decode())
-
-    async def receive(self) -> str | bytes:
-        try:
-            async with asyncio.timeout(self._idle_s):
-                return await self._ws.recv()
-        except TimeoutError:
-            raise _SilentError from None
-
-
-def clean(text: str, limit: int = REASON_CHARS) -> str:
-    """An exchange's text fit for a log line or a user: printable, one line, short."""
-    flat = "".join(ch if ch.isprintable() else " " for ch in text).strip()
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 class ExchangeFeed:
@@ -196,7 +143,7 @@ class ExchangeFeed:
                 self._health = SourceHealth(SourceState.DOWN, f"{title} refused the API key")
                 log.error("exchange refused the API key", extra={"source": self.adapter.name})
                 return
-            except _LostError as lost:
+            except LostError as lost:
                 reason = lost.reason
             delay = self._backoff.next_delay()
             self.counts.reconnects += 1
@@ -214,31 +161,13 @@ class ExchangeFeed:
             await asyncio.sleep(delay)
 
     async def _session(self, sink: TickSink) -> None:
-        """One connection, from opening to its loss (`_LostError`, `KeyRefusedError`)."""
+        """One connection, from opening to its loss (`LostError`, `KeyRefusedError`)."""
         title, opts = self.adapter.title, self.options
-        try:
-            ws = await connect(
-                self.adapter.url(opts.url),
-                open_timeout=opts.open_timeout_s,
-                ping_interval=opts.idle_s,
-                ping_timeout=opts.idle_s,
-                close_timeout=1.0,
-                max_size=MAX_MESSAGE_BYTES,
-                compression=None,
-                proxy=None,
-                logger=WIRE_LOG,
-            )
-        except websockets.InvalidStatus as refused:
-            status = refused.response.status_code
-            if status in (401, 403):
-                raise KeyRefusedError from None
-            raise _LostError(f"{title} refused the connection (HTTP {status})") from None
-        except (OSError, TimeoutError, websockets.InvalidHandshake, websockets.InvalidURI):
-            raise _LostError(f"{title} unreachable") from None
+        ws = await open_websocket(self.adapter.url(opts.url), opts, title)
         self.counts.connects += 1
         self._numbers.forget()
         idle = opts.idle_s if self.adapter.heartbeats else None
-        link = _WebsocketLink(ws, idle)
+        link = WebsocketLink(ws, idle)
         try:
             async with ws:
                 await self._handle(await self._open(link), sink, link)
@@ -250,27 +179,27 @@ class ExchangeFeed:
                         self._malformed(raw, str(why))
                         continue
                     await self._handle(events, sink, link)
-        except _SilentError:
-            raise _LostError(f"{title} went silent (nothing for {opts.idle_s:g} s)") from None
+        except SilentError:
+            raise LostError(f"{title} went silent (nothing for {opts.idle_s:g} s)") from None
         except websockets.ConnectionClosed:
-            raise _LostError(f"{title} closed the connection") from None
+            raise LostError(f"{title} closed the connection") from None
         except ExchangeClosedError as closed:
-            raise _LostError(f"{title}: {clean(str(closed))}") from None
+            raise LostError(f"{title}: {clean(str(closed))}") from None
         except (OSError, TimeoutError):
-            raise _LostError(f"{title} unreachable") from None
+            raise LostError(f"{title} unreachable") from None
 
-    async def _open(self, link: _WebsocketLink) -> Sequence[Event]:
+    async def _open(self, link: WebsocketLink) -> Sequence[Event]:
         """The adapter's login and subscriptions, within the opening timeout."""
         title = self.adapter.title
         try:
             async with asyncio.timeout(self.options.open_timeout_s):
                 return await self.adapter.open(link)
         except TimeoutError:
-            raise _LostError(f"{title} did not answer") from None
+            raise LostError(f"{title} did not answer") from None
         except MalformedMessageError as why:
-            raise _LostError(f"{title} answered unexpectedly ({why})") from None
+            raise LostError(f"{title} answered unexpectedly ({why})") from None
 
-    async def _handle(self, events: Sequence[Event], sink: TickSink, link: _WebsocketLink) -> None:
+    async def _handle(self, events: Sequence[Event], sink: TickSink, link: WebsocketLink) -> None:
         ticks: list[Tick] = []
         late: list[Tick] = []
         resync: list[str] = []

@@ -5,7 +5,8 @@ from __future__ import annotations
 from realtime_server.config import Settings
 from realtime_server.sources.exchanges import alpaca, binance, coinbase, kraken
 from realtime_server.sources.exchanges.adapter import Adapter
-from realtime_server.sources.exchanges.feed import ExchangeFeed, FeedOptions
+from realtime_server.sources.exchanges.feed import ExchangeFeed
+from realtime_server.sources.exchanges.link import FeedOptions
 
 LIVE_SOURCES = ("coinbase", "kraken", "binance", "alpaca")
 
