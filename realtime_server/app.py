@@ -208,7 +208,7 @@ class FeedService:
             if due:
                 next_summary = wall + interval_ms
             try:
-                self.engine.on_timer(market, summary_due=due)
+                self.engine.on_timer(market, summary_due=due, wall_ms=wall)
                 if wall >= next_status:
                     next_status = wall + SOURCE_STATUS_EVERY_MS
                     self.hub.publish(SOURCE_CHANNEL, source_status(self.source))

@@ -113,14 +113,17 @@ class MarketEngine:
         if self.generated_news:
             self._publish_news(self.news.on_jump(jump))
 
-    def on_timer(self, now_ms: int, summary_due: bool) -> None:
-        """Periodic work: close bars that ended without a tick, summary, ambient news."""
+    def on_timer(self, now_ms: int, summary_due: bool, wall_ms: int | None = None) -> None:
+        """Periodic work: close bars that ended without a tick, summary, ambient news.
+
+        `now_ms` is the source's market clock; ambient news is paced on `wall_ms` (the wall
+        clock) when given, so a fast replay does not multiply it."""
         for channel, bar in self.bars.close_due(now_ms - BAR_CLOSE_GRACE_MS):
             self.publisher.publish(channel, bar, bar["start"])
         if summary_due and self.book.quoted_count:
             self._latest_summary = self.summary.build(self.book.quotes(), now_ms)
             self.publisher.publish(SUMMARY_CHANNEL, self._latest_summary)
-        item = self.news.ambient(now_ms) if self.generated_news else None
+        item = self.news.ambient(now_ms, wall_ms) if self.generated_news else None
         if item is not None:
             self._publish_news(item)
 

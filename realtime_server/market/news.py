@@ -118,10 +118,16 @@ class NewsGenerator:
             sentiment,
         )
 
-    def ambient(self, ts: int) -> dict[str, Any] | None:
-        """Now and then (`ambient_per_minute` on average, by elapsed `ts`) a neutral item."""
-        elapsed = 1000 if self._last_ambient_ts is None else ts - self._last_ambient_ts
-        self._last_ambient_ts = ts
+    def ambient(self, ts: int, paced_by: int | None = None) -> dict[str, Any] | None:
+        """Now and then (`ambient_per_minute` on average) a neutral item stamped `ts`.
+
+        The chance grows with the time elapsed since the last call on the `paced_by` clock
+        (ms; `ts` when not given): a replay passes the wall clock, so a market replayed at
+        60x does not make sixty times the headlines.
+        """
+        pace = ts if paced_by is None else paced_by
+        elapsed = 1000 if self._last_ambient_ts is None else pace - self._last_ambient_ts
+        self._last_ambient_ts = pace
         elapsed = min(max(elapsed, 0), 60_000)
         chance = 1.0 - math.exp(-self.ambient_per_minute * elapsed / 60_000)
         if self._rng.random() >= chance:

@@ -200,3 +200,18 @@ def test_ambient_rate_is_roughly_as_configured() -> None:
     assert all(gen.ambient(TS) is None for _ in range(1_000))
     with pytest.raises(ValueError):
         generator(ambient_per_minute=-1)
+
+
+def test_ambient_news_is_paced_by_the_clock_it_is_given() -> None:
+    """A replay at x60 passes the wall clock as `paced_by`: a wall minute of timer calls makes
+    about as many headlines as a minute of the live simulator, not sixty times as many."""
+    live, replayed = generator(5), generator(5)
+    calls = 60 * 4  # a timer call every 250 ms for a wall minute, 100 times over
+    live_count = replay_count = 0
+    for run in range(100):
+        base = TS + run * 10_000_000
+        for i in range(calls):
+            wall = base + 250 * i
+            live_count += live.ambient(wall) is not None
+            replay_count += replayed.ambient(base + 250 * 60 * i, paced_by=wall) is not None
+    assert abs(replay_count - live_count) <= max(30, live_count // 3), (live_count, replay_count)
