@@ -87,10 +87,22 @@ log "migrating the app database (reflex db migrate)"
 log "starting the feed server on $FEED_HOST:$FEED_PORT (log: logs/feed-server.log)"
 FEED_LOG_FILE="${FEED_LOG_FILE:-$ROOT/logs/feed-server.log}" setsid .venv/bin/python -m realtime_server >>"$ROOT/logs/feed-server.log" 2>&1 &
 FEED_PID=$!
-if ! wait_http "http://$FEED_HOST:$FEED_PORT/readyz" 30; then
-  echo "the feed server did not become ready; see logs/feed-server.log" >&2
-  exit 1
-fi
+# Ready once every symbol has a quote. A live source that cannot reach its exchange (no
+# network) is not: /readyz then gives its reason, and the app starts anyway to show it.
+READYZ="http://$FEED_HOST:$FEED_PORT/readyz"
+deadline=$((SECONDS + 30))
+until curl -fsS -o /dev/null "$READYZ" 2>/dev/null; do
+  why=$(curl -sS "$READYZ" 2>/dev/null | sed -n 's/.*"reasons":{"source_ok":"\([^"]*\)".*/\1/p' || true)
+  if [ -n "$why" ]; then
+    log "the feed server runs; its source is not ready yet: $why (the app shows it)"
+    break
+  fi
+  if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "$FEED_PID" 2>/dev/null; then
+    echo "the feed server did not become ready; see logs/feed-server.log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
 
 APP_RESTART_PAUSE_S=2
 APP_QUICK_EXIT_S=60 # an exit this soon after its start counts towards giving up
