@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import (
@@ -57,6 +58,12 @@ class AppConfig(BaseSettings):
 
     session_ttl_s: int = Field(default=30 * 86_400, ge=300)
     """How long a login lasts (the session cookie's and the server-side session's lifetime)."""
+    session_cookie_secure: Literal["auto", "always"] = "auto"
+    """When the HttpOnly login cookie is marked Secure: `auto` when the request came over TLS,
+    `always` (behind a proxy that terminates TLS in front of the app)."""
+    session_check_s: float = Field(default=5.0, ge=0.5, le=300)
+    """How often an open tab checks that its login is still live (a logout in another tab,
+    "log out everywhere" or a password change ends it); every write checks it too."""
     watchlist_max_symbols: int = Field(default=50, ge=1, le=500)
     """Most symbols one watchlist may hold."""
     default_watchlist: list[str] = Field(default_factory=list)

@@ -1,4 +1,5 @@
-"""The Reflex app: global stylesheet, head tags, the handler of unexpected errors, the pages."""
+"""The Reflex app: global stylesheet, head tags, the handler of unexpected errors, the pages,
+and the HTTP endpoints of the login cookie (`marketpulse.auth.session_routes`)."""
 
 # No `from __future__ import annotations` here: Reflex checks the exception handler's
 # annotations at startup by evaluating them in this module, where only real objects resolve.
@@ -7,6 +8,7 @@ import logging
 import reflex as rx
 from reflex.event import EventSpec
 
+from marketpulse.auth.session_routes import session_routes
 from marketpulse.pages import dashboard, login, preferences
 
 logger = logging.getLogger("marketpulse")
@@ -31,6 +33,7 @@ app = rx.App(
     head_components=[rx.el.link(rel="icon", href="/favicon.ico", sizes="any")],
     html_lang="en",
     backend_exception_handler=backend_exception_handler,
+    api_transformer=session_routes(),
 )
 dashboard.add_pages(app)
 login.add_pages(app)

@@ -14,9 +14,10 @@ from reflex.event import EventType
 from marketpulse.auth.rules import PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN
 
 
-def _field(
+def labelled_input(
     label: str, input_id: str, name: str, hint: str = "", **input_props: object
 ) -> rx.Component:
+    """A required input with its visible label and an optional hint below it."""
     return rx.flex(
         rx.el.label(label, html_for=input_id, class_name="mp-label"),
         rx.input(id=input_id, name=name, size="3", required=True, **input_props),
@@ -30,8 +31,8 @@ def login_form(on_submit: EventType[dict], busy: rx.Var[bool]) -> rx.Component:
     """Username and password, submitted to `on_submit`."""
     return rx.form(
         rx.flex(
-            _field("Username", "login-username", "username", auto_complete="username"),
-            _field(
+            labelled_input("Username", "login-username", "username", auto_complete="username"),
+            labelled_input(
                 "Password",
                 "login-password",
                 "password",
@@ -51,7 +52,7 @@ def register_form(on_submit: EventType[dict], busy: rx.Var[bool]) -> rx.Componen
     """Username, password and its confirmation, submitted to `on_submit`."""
     return rx.form(
         rx.flex(
-            _field(
+            labelled_input(
                 "Username",
                 "register-username",
                 "username",
@@ -59,7 +60,7 @@ def register_form(on_submit: EventType[dict], busy: rx.Var[bool]) -> rx.Componen
                 auto_complete="username",
                 max_length=USERNAME_MAX,
             ),
-            _field(
+            labelled_input(
                 "Password",
                 "register-password",
                 "password",
@@ -67,7 +68,7 @@ def register_form(on_submit: EventType[dict], busy: rx.Var[bool]) -> rx.Componen
                 type="password",
                 auto_complete="new-password",
             ),
-            _field(
+            labelled_input(
                 "Confirm password",
                 "register-confirm",
                 "confirm",

@@ -32,13 +32,19 @@ class User(SQLModel, table=True):
 
 
 class LoginSession(SQLModel, table=True):
-    """A login: only the SHA-256 of its random token is stored, so a database leak is no key."""
+    """A login: only the SHA-256 of its random token is stored, so a database leak is no key.
+
+    A login starts unclaimed: `token_hash` is then the hash of a one-time grant that the tab's
+    page trades, within a minute, for the session cookie (`marketpulse.db.users.claim_login`);
+    the claim stores the hash of the cookie's token instead and the login's whole lifetime.
+    """
 
     __tablename__ = "login_sessions"
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     token_hash: str = Field(max_length=64, unique=True, index=True)
+    claimed: bool = False
     created_at: int = Field(default_factory=now_s)
     expires_at: int
 

@@ -1,8 +1,15 @@
-"""Accounts and logins: create and find users, start, resolve and end login sessions.
+"""Accounts and logins: create and find users, start, claim, resolve and end login sessions.
 
 Password hashing and the username/password rules live in `marketpulse.auth`; this module only
-stores what they produce. A login session's token is random (256 bits), handed to the browser
-once, and stored here as its SHA-256 only.
+stores what they produce. A login begins when a password check passes (`start_login`): an
+unclaimed row keyed by a one-time grant, which the tab's page trades within `GRANT_TTL_S` for
+the session cookie (`claim_login`, called by the app's HTTP endpoint, which alone sets the
+HttpOnly cookie). Tokens and grants are random (256 bits) and stored as their SHA-256 only; the
+states know a login by that digest (`session_digest`), never by its token.
+
+A login ends when its user logs out (`end_login`), logs out everywhere or changes their
+password (`end_user_logins`, `change_password`), or its lifetime passes. Every write made for a
+user re-checks its login first (`marketpulse.db.signed_in`), through `user_for_login`.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import secrets
 import uuid
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, select, update
 
 from marketpulse.auth.rules import CredentialError, normalize_username
 from marketpulse.db.models import LoginSession, User, now_s
@@ -71,10 +78,21 @@ def set_password_hash(session: Session, user_id: int, password_hash: str) -> Non
         session.commit()
 
 
-def start_session(session: Session, user_id: int, ttl_s: int, now: int | None = None) -> str:
-    """A new login for `user_id`, valid `ttl_s`; returns the token for the browser's cookie."""
+def change_password(session: Session, user_id: int, password_hash: str) -> None:
+    """Store a new hash chosen by the user and end every login of theirs, in one commit."""
+    session.exec(update(User).where(col(User.id) == user_id).values(password_hash=password_hash))
+    session.exec(delete(LoginSession).where(col(LoginSession.user_id) == user_id))
+    session.commit()
+
+
+GRANT_TTL_S = 60
+"""How long a passed password check waits for its page to claim the session cookie."""
+
+
+def start_login(session: Session, user_id: int, now: int | None = None) -> str:
+    """A new, unclaimed login for `user_id`; returns its one-time grant for `claim_login`."""
     now = now_s() if now is None else now
-    token = secrets.token_urlsafe(32)
+    grant = secrets.token_urlsafe(32)
     session.exec(
         delete(LoginSession).where(
             col(LoginSession.user_id) == user_id, col(LoginSession.expires_at) <= now
@@ -82,20 +100,44 @@ def start_session(session: Session, user_id: int, ttl_s: int, now: int | None = 
     )
     session.add(
         LoginSession(
-            user_id=user_id, token_hash=_digest(token), created_at=now, expires_at=now + ttl_s
+            user_id=user_id,
+            token_hash=session_digest(grant),
+            claimed=False,
+            created_at=now,
+            expires_at=now + GRANT_TTL_S,
         )
     )
     session.commit()
-    return token
+    return grant
 
 
-def user_for_session(session: Session, token: str, now: int | None = None) -> Account | None:
-    """The user a login token belongs to, or None when it is unknown or expired."""
-    if not token:
+def claim_login(session: Session, grant: str, ttl_s: int, now: int | None = None) -> str | None:
+    """Trade a grant for the session cookie's token, once and within its minute: the login
+    then lasts `ttl_s`. None for a grant that is unknown, expired or already claimed."""
+    now = now_s() if now is None else now
+    token = secrets.token_urlsafe(32)
+    claimed = session.exec(
+        update(LoginSession)
+        .where(
+            col(LoginSession.token_hash) == session_digest(grant),
+            col(LoginSession.claimed).is_(False),
+            col(LoginSession.expires_at) > now,
+        )
+        .values(token_hash=session_digest(token), claimed=True, expires_at=now + ttl_s)
+    )
+    session.commit()
+    return token if claimed.rowcount == 1 else None
+
+
+def user_for_login(session: Session, digest: str, now: int | None = None) -> Account | None:
+    """The user of a claimed, unexpired login, by its token's digest (None: no such login)."""
+    if not digest:
         return None
     now = now_s() if now is None else now
     login = session.exec(
-        select(LoginSession).where(LoginSession.token_hash == _digest(token))
+        select(LoginSession).where(
+            LoginSession.token_hash == digest, col(LoginSession.claimed).is_(True)
+        )
     ).first()
     if login is None:
         return None
@@ -107,12 +149,19 @@ def user_for_session(session: Session, token: str, now: int | None = None) -> Ac
     return Account.of(user) if user is not None else None
 
 
-def end_session(session: Session, token: str) -> None:
-    """Forget a login token (log out). Unknown tokens are ignored."""
-    if token:
-        session.exec(delete(LoginSession).where(col(LoginSession.token_hash) == _digest(token)))
+def end_login(session: Session, digest: str) -> None:
+    """End the login with this token digest (log out). Unknown ones are ignored."""
+    if digest:
+        session.exec(delete(LoginSession).where(col(LoginSession.token_hash) == digest))
         session.commit()
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+def end_user_logins(session: Session, user_id: int) -> None:
+    """End every login of `user_id`, claimed or not (log out everywhere)."""
+    session.exec(delete(LoginSession).where(col(LoginSession.user_id) == user_id))
+    session.commit()
+
+
+def session_digest(token: str) -> str:
+    """How a login's token (or grant) is stored and known: its SHA-256, hex ('' for none)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest() if token else ""

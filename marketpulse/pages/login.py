@@ -1,12 +1,14 @@
-"""The /login page: log in or create an account (a guest), or log out (a user)."""
+"""The /login page: log in or create an account (a guest); log out, log out everywhere or
+change the password (a user)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from marketpulse.components import login_form, register_form
+from marketpulse.components.account_forms import password_form
 from marketpulse.pages.layout import TITLE, card_page
-from marketpulse.state import AuthState
+from marketpulse.state import AccountState, AuthState
 
 
 def _forms() -> rx.Component:
@@ -33,8 +35,17 @@ def _logged_in() -> rx.Component:
         rx.flex(
             rx.button("Go to the dashboard", on_click=rx.redirect("/")),
             rx.button("Log out", on_click=AuthState.log_out, variant="soft", color_scheme="gray"),
+            rx.button(
+                "Log out everywhere",
+                on_click=AuthState.log_out_everywhere,
+                variant="soft",
+                color_scheme="gray",
+            ),
             spacing="2",
+            wrap="wrap",
         ),
+        rx.heading("Change your password", as_="h3", size="3"),
+        password_form(AccountState.change_password, AccountState.busy),
         direction="column",
         spacing="4",
     )

@@ -5,10 +5,12 @@ Hot: `QuotesState` (the visible watchlist rows, several times a second) and `Fre
 `MarketState` (summary and movers, twice a second). Cold: `NewsState`, `AlertsState`,
 `ConnectionState` (the feed link and the user's live-update controls), `CatalogState` (what
 the feed trades), `WatchlistState`,
-`PreferencesState`, `LayoutState` (collapsed widgets), `AuthState`, `AnnouncerState`. `FeedState`
+`PreferencesState`, `LayoutState` (collapsed widgets), `AuthState` (who the tab is),
+`AccountState` (password changes), `AnnouncerState`. `FeedState`
 owns the tab's one feed task, which writes all of the above in short locks.
 """
 
+from marketpulse.state.account import AccountState
 from marketpulse.state.alerts import AlertsState
 from marketpulse.state.announcer import AnnouncerState
 from marketpulse.state.auth import AuthState
@@ -31,6 +33,7 @@ from marketpulse.state.quotes import QuotesState
 from marketpulse.state.watchlist import WatchlistState
 
 __all__ = [
+    "AccountState",
     "AlertsState",
     "AnnouncerState",
     "AuthState",

@@ -5,6 +5,9 @@ they validate and queue an `AlertRequest` in `_requests`, which the task takes i
 short lock and sends outside it (`marketpulse.streaming.alert_jobs`); the answer comes back
 through `_apply_outcome`. Fired alerts arrive on the user's private channel, are shown as a
 toast and in the history, and are acknowledged once shown, so the feed stops redelivering them.
+A request is queued only while the tab's login is live (`AuthState._login_live`): a tab whose
+login ended elsewhere becomes a guest instead. Arguments are checked
+(`marketpulse.state.arguments`): a crafted one gets a toast saying what is wrong.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from marketpulse.display.alerts import (
     rule_row,
 )
 from marketpulse.display.quotes import PLACEHOLDER
+from marketpulse.state import arguments
 from marketpulse.state.auth import AuthState
 from marketpulse.state.event import event
 from marketpulse.state.quotes import QuotesState
@@ -48,24 +52,33 @@ class AlertsState(rx.State):
         auth = await self.get_state(AuthState)
         if auth.is_guest:
             return rx.toast.info(GUEST_MESSAGE)
+        try:
+            name = arguments.text(symbol, "symbol").upper()
+        except arguments.ArgumentError as error:
+            return rx.toast.error(str(error))
         quotes = await self.get_state(QuotesState)
-        self.draft_symbol = str(symbol).upper()
+        self.draft_symbol = name
         self.draft_price = quotes._last_price(self.draft_symbol)
         self.dialog_open = True
         return None
 
     @event
-    def set_dialog_open(self, value: bool) -> None:
-        self.dialog_open = bool(value)
+    def set_dialog_open(self, value: bool) -> EventSpec | None:
+        try:
+            self.dialog_open = arguments.flag(value, "dialog's state")
+        except arguments.ArgumentError as error:
+            return rx.toast.error(str(error))
+        return None
 
     @event
     async def create_alert(self, form: dict[str, str]) -> EventSpec | None:
-        auth = await self.get_state(AuthState)
-        if auth.is_guest:
-            return rx.toast.info(GUEST_MESSAGE)
+        refused = await self._refused()
+        if refused is not None:
+            return refused
         try:
-            draft = parse_alert_form({"symbol": self.draft_symbol, **form})
-        except AlertFormError as error:
+            fields = arguments.form(form, ["symbol", "condition", "threshold", "note"])
+            draft = parse_alert_form({**fields, "symbol": fields["symbol"] or self.draft_symbol})
+        except (arguments.ArgumentError, AlertFormError) as error:
             return rx.toast.error(str(error))
         request = AlertRequest(
             "create", draft.symbol, draft.condition.value, draft.threshold, draft.note
@@ -75,8 +88,26 @@ class AlertsState(rx.State):
         return None
 
     @event
-    def delete_alert(self, rule_id: str) -> None:
-        self._requests = [*self._requests, AlertRequest("delete", rule_id=str(rule_id)).as_dict()]
+    async def delete_alert(self, rule_id: str) -> EventSpec | None:
+        refused = await self._refused()
+        if refused is not None:
+            return refused
+        try:
+            rule = arguments.text(rule_id, "alert's id")
+        except arguments.ArgumentError as error:
+            return rx.toast.error(str(error))
+        self._requests = [*self._requests, AlertRequest("delete", rule_id=rule).as_dict()]
+        return None
+
+    async def _refused(self) -> EventSpec | None:
+        """Why this tab may not send an alert request now (a guest, or its login ended)."""
+        auth = await self.get_state(AuthState)
+        if auth.is_guest:
+            return rx.toast.info(GUEST_MESSAGE)
+        if not await auth._login_live():
+            self._reset()
+            return await auth._login_ended()
+        return None
 
     # -- the feed task's side (not events) -----------------------------------------------------
 

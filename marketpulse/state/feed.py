@@ -16,7 +16,8 @@ The loop, with every network wait outside the state lock:
    for this round's `Delivery`, and write it into the states;
 3. after the block: sync the subscription to the plan (`TabSubscription.reconcile`, a task of
    its own), send alert requests (`AlertJobs`), drop refused symbols from the stored
-   watchlist, reconnect if the user asked, and send the round's notices as toasts.
+   watchlist (only while the tab's login is live), reconnect if the user asked, and send the
+   round's notices as toasts.
 There is no second timer on this side: the feed server already conflates per throttle window.
 """
 
@@ -32,9 +33,11 @@ import reflex as rx
 from reflex.event import EventSpec, EventType
 
 from marketpulse.auth.feed_tokens import mint_feed_token, signing_ready
+from marketpulse.auth.session_cookie import login_digest
 from marketpulse.config import get_config
 from marketpulse.db import watchlists
 from marketpulse.db.offload import run_db
+from marketpulse.db.signed_in import LoginEndedError, as_signed_in
 from marketpulse.feed import ConnectionStatus, FeedClientConfig, LinkState
 from marketpulse.state.alerts import AlertsState
 from marketpulse.state.announcer import AnnouncerState
@@ -71,6 +74,17 @@ def _now_ms() -> int:
 def _toast(notice: Notice) -> EventSpec:
     show = getattr(rx.toast, notice.level)
     return show(notice.text, id=notice.key) if notice.key else show(notice.text)
+
+
+async def _drop_stored(login: str, user_id: int, symbols: tuple[str, ...]) -> None:
+    """Drop refused symbols from the user's stored list, if the tab's login is still live (if
+    not, the tab's login watcher makes it a guest)."""
+    try:
+        await run_db(
+            as_signed_in, login, user_id, lambda db, uid: watchlists.drop_symbols(db, uid, symbols)
+        )
+    except LoginEndedError:
+        logger.debug("refused symbols not dropped: the tab's login has ended")
 
 
 def _subscription() -> TabSubscription:
@@ -110,6 +124,7 @@ class FeedState(rx.State):
                 if self._lease != lease:
                     return
                 view, _ = await self._read()
+                login = login_digest(self.router.headers.cookie)
             subscription.start(tab.begin(view))
             while True:
                 tab.desk.fold(await subscription.next_events(IDLE_WAKE_S), _now_ms())
@@ -129,7 +144,7 @@ class FeedState(rx.State):
                 if requests and subscription.client is not None:
                     jobs.submit(subscription.client, requests)
                 if delivery.drop_stored is not None:
-                    await run_db(watchlists.drop_symbols, *delivery.drop_stored)
+                    await _drop_stored(login, *delivery.drop_stored)
                 if reconnect:
                     await subscription.reconnect_now(plan)
                 for toast in toasts:
