@@ -145,6 +145,9 @@ class ExchangeFeed:
                 return
             except LostError as lost:
                 reason = lost.reason
+            except Exception:  # a bug must not end a live feed: log it, retry as after a loss
+                log.exception("exchange feed failed", extra={"source": self.adapter.name})
+                reason = f"{title} feed failed"
             delay = self._backoff.next_delay()
             self.counts.reconnects += 1
             self._health = SourceHealth(

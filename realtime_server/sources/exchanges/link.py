@@ -16,8 +16,6 @@ import orjson
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
-from realtime_server.sources.exchanges.events import KeyRefusedError
-
 WIRE_LOG = logging.getLogger("realtime_server.exchanges.wire")
 WIRE_LOG.setLevel(logging.INFO)
 
@@ -78,8 +76,9 @@ def clean(text: str, limit: int = REASON_CHARS) -> str:
 
 
 async def open_websocket(url: str, options: FeedOptions, title: str) -> ClientConnection:
-    """The open websocket, or why not: `LostError` ("Coinbase unreachable"), or
-    `KeyRefusedError` for an HTTP 401/403 answer to the opening handshake."""
+    """The open websocket, or why not (`LostError`: "Coinbase unreachable"). An HTTP
+    answer instead of a websocket (a 403 from a region the exchange does not serve, a 503)
+    is retried too: the exchanges here refuse keys in messages, never in the handshake."""
     try:
         return await connect(
             url,
@@ -94,8 +93,6 @@ async def open_websocket(url: str, options: FeedOptions, title: str) -> ClientCo
         )
     except websockets.InvalidStatus as refused:
         status = refused.response.status_code
-        if status in (401, 403):
-            raise KeyRefusedError from None
         raise LostError(f"{title} refused the connection (HTTP {status})") from None
     except (OSError, TimeoutError, websockets.InvalidHandshake, websockets.InvalidURI):
         raise LostError(f"{title} unreachable") from None

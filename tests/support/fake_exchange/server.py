@@ -77,6 +77,9 @@ class FakeExchange:
         return self
 
     def close(self) -> None:
+        """Stop serving and cut every connection (again: nothing)."""
+        if not self._thread.is_alive():
+            return
         if self._stop is not None:
             self._loop.call_soon_threadsafe(self._stop.set_result, None)
         self._thread.join(5)
