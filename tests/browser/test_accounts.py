@@ -1,4 +1,5 @@
-"""Accounts in the browser: register, log in and out (legacy hashes rehashed); what persists."""
+"""Accounts in the browser: register, log in and out (legacy hashes rehashed); what persists;
+a password change and "log out everywhere" end the user's other logins."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.browser.conftest import AppFiles, AppServer, wait_live
 from tests.browser.helpers import (
     PASSWORD,
     add_symbol,
+    axe_violations,
     last_cell,
     log_in,
     log_out,
@@ -24,6 +26,7 @@ from tests.browser.helpers import (
     toast_text,
     wait_price_live,
     wait_symbols,
+    wait_user,
 )
 
 DEFAULTS = list(DEFAULT_WATCHLIST)
@@ -192,3 +195,34 @@ def test_a_legacy_scrypt_password_logs_in_and_is_rehashed_with_argon2id(
     log_out(page)
     log_in(page, app_server.url, username)  # the new hash verifies
     assert stored_hash(app_files, username) == rehashed  # and is current: not rehashed again
+
+
+def test_a_password_change_and_log_out_everywhere_end_the_other_logins(
+    new_page: Callable[..., Page], app_server: AppServer
+) -> None:
+    page, elsewhere = new_page(), new_page()
+    username, new_password = new_username(), "another long test password"
+    register(page, app_server.url, username)
+    log_in(elsewhere, app_server.url, username)
+
+    page.goto(app_server.url + "login")
+    page.wait_for_selector('[data-testid="password-form"]')
+    assert axe_violations(page) == []
+    page.fill("#password-current", "not my password")
+    page.fill("#password-new", new_password)
+    page.fill("#password-confirm", new_password)
+    page.get_by_role("button", name="Change password").click()
+    assert "current password is not right" in toast_text(page, "current password")
+
+    page.fill("#password-current", PASSWORD)
+    page.get_by_role("button", name="Change password").click()
+    wait_user(elsewhere, "Guest")  # by itself, within the app's login check interval
+    assert "Your login has ended" in toast_text(elsewhere, "login has ended")
+    page.wait_for_url(app_server.url)
+    assert "Your password is changed" in toast_text(page, "password is changed")
+    wait_user(page, username)
+
+    page.goto(app_server.url + "login")
+    page.get_by_role("button", name="Log out everywhere").click()
+    wait_user(page, "Guest")
+    log_in(page, app_server.url, username, new_password)
