@@ -23,7 +23,7 @@ class FakeAlpaca(FakeExchange):
     name = "alpaca"
 
     def __init__(self, products: list[str] | None = None, **kwargs: Any) -> None:
-        prices = {"AAPL": 190.0, "MSFT": 410.0}
+        prices = {"AAPL": 190.0, "MSFT": 410.0, "NVDA": 880.0, "AMZN": 180.0}
         super().__init__({p: prices.get(p, 100.0) for p in products or prices}, **kwargs)
         self.refuse_key = False
         """Refuse every key (the stream's 402, the REST API's 403)."""

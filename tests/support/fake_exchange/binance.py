@@ -16,7 +16,7 @@ class FakeBinance(FakeExchange):
     name = "binance"
 
     def __init__(self, products: list[str] | None = None, **kwargs: Any) -> None:
-        prices = {"btcusdt": 50_000.0, "ethusdt": 3_000.0}
+        prices = {"btcusdt": 50_000.0, "ethusdt": 3_000.0, "solusdt": 150.0}
         super().__init__({p: prices.get(p, 100.0) for p in products or prices}, **kwargs)
 
     async def on_open(self, client: Client) -> None:

@@ -15,7 +15,7 @@ class FakeCoinbase(FakeExchange):
     name = "coinbase"
 
     def __init__(self, products: list[str] | None = None, **kwargs: Any) -> None:
-        prices = {"BTC-USD": 50_000.0, "ETH-USD": 3_000.0}
+        prices = {"BTC-USD": 50_000.0, "ETH-USD": 3_000.0, "SOL-USD": 150.0}
         super().__init__({p: prices.get(p, 100.0) for p in products or prices}, **kwargs)
 
     async def on_message(self, client: Client, message: Any) -> None:

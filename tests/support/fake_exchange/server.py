@@ -43,10 +43,12 @@ class FakeExchange:
 
     name = "fake"
 
-    def __init__(self, prices: dict[str, float], *, beat_s: float = 0.05) -> None:
+    def __init__(
+        self, prices: dict[str, float], *, beat_s: float = 0.05, port: int | None = None
+    ) -> None:
         self.market = FakeMarket(prices)
         self.beat_s = beat_s
-        self.port = free_port()
+        self.port = port or free_port()
         self.received: list[Any] = []
         """Every JSON message clients sent, in order."""
         self.connections = 0
