@@ -59,12 +59,13 @@ class _ExchangeCollector(Collector):
         )
         dropped = CounterMetricFamily(
             "feed_source_dropped_messages",
-            "Exchange messages dropped: malformed, repeated trades, out of sequence",
+            "Exchange messages dropped: malformed, repeated, out of sequence, no ticker yet",
             labels=["reason"],
         )
         dropped.add_metric(["malformed"], c.malformed)
         dropped.add_metric(["repeat"], c.repeats)
         dropped.add_metric(["out_of_order"], c.out_of_order)
+        dropped.add_metric(["no_ticker"], c.no_ticker)
         yield dropped
         yield CounterMetricFamily(
             "feed_source_sequence_gaps",

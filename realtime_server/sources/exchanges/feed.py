@@ -73,13 +73,14 @@ PREFIX_CHARS = 60
 class FeedCounts:
     """What a feed counted since it started (`/metrics`)."""
 
-    connects: int = 0
     reconnects: int = 0
     malformed: int = 0
     repeats: int = 0
     """Trades received again (a snapshot after a resubscribe), dropped."""
     out_of_order: int = 0
     """Messages whose sequence was not past the last one, dropped."""
+    no_ticker: int = 0
+    """Trades dropped while too many waited for their product's first ticker."""
     gaps: int = 0
     recovered: int = 0
     """Missed trades received after the resubscribe (added to the bars)."""
@@ -167,7 +168,6 @@ class ExchangeFeed:
         """One connection, from opening to its loss (`LostError`, `KeyRefusedError`)."""
         title, opts = self.adapter.title, self.options
         ws = await open_websocket(self.adapter.url(opts.url), opts, title)
-        self.counts.connects += 1
         self._numbers.forget()
         idle = opts.idle_s if self.adapter.heartbeats else None
         link = WebsocketLink(ws, idle)
@@ -229,6 +229,7 @@ class ExchangeFeed:
                     self._books.day(product.symbol, event)
             elif isinstance(event, Heartbeat):
                 self._heartbeat(event, resync)
+        self.counts.no_ticker = self._books.dropped_waiting
         if ticks:
             sink(ticks)
         if late and self._history is not None:
