@@ -5,7 +5,11 @@ through the combined-stream URL."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +23,7 @@ from tests.support.fake_exchange.live_feed import (
     readyz,
     running_live_feed,
 )
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -76,3 +81,23 @@ async def test_a_gap_resubscribes_the_trade_stream_and_a_drop_reconnects(
     seen = len(client.updates("price:ETH-USDT"))
     await client.wait_for(lambda: len(client.updates("price:ETH-USDT")) > seen + 2)
     assert readyz(feed)[0] == 200
+
+
+def test_symbols_in_binance_s_own_names_stop_the_start_with_a_clear_error(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "realtime_server"],
+        env={
+            **os.environ,
+            "FEED_SOURCE": "binance",
+            "FEED_EXCHANGE_SYMBOLS": '["btcusdt"]',
+            "FEED_PORT": str(free_port()),
+            "FEED_LOG_FORMAT": "text",
+            "FEED_DATA_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode != 0
+    assert "FEED_EXCHANGE_SYMBOLS for binance: 'btcusdt' is not a pair" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from realtime_server.config import Settings
+from realtime_server.sources.base import SourceSetupError
 from realtime_server.sources.exchanges import alpaca, binance, coinbase, kraken
 from realtime_server.sources.exchanges.adapter import Adapter
 from realtime_server.sources.exchanges.feed import ExchangeFeed
@@ -12,8 +13,15 @@ LIVE_SOURCES = ("coinbase", "kraken", "binance", "alpaca")
 
 
 def build_exchange_feed(settings: Settings) -> ExchangeFeed:
-    """The live feed `settings.source` names, at `FEED_EXCHANGE_URL` or the exchange's own."""
-    adapter, url = _adapter(settings)
+    """The live feed `settings.source` names, at `FEED_EXCHANGE_URL` or the exchange's own;
+    a `SourceSetupError` for symbols outside the feed's grammar (`btcusdt`, `BTC/USD`)."""
+    try:
+        adapter, url = _adapter(settings)
+    except ValueError as bad:
+        raise SourceSetupError(
+            f"FEED_EXCHANGE_SYMBOLS for {settings.source}: {bad} (the feed's own names, as "
+            "BTC-USD, BTC-USDT or AAPL)"
+        ) from None
     return ExchangeFeed(
         adapter,
         FeedOptions(
