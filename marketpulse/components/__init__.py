@@ -14,16 +14,19 @@ from marketpulse.components.live_chart import live_chart
 from marketpulse.components.movers import movers_panel
 from marketpulse.components.news_feed import news_feed
 from marketpulse.components.settings_form import Prefs, settings_form
+from marketpulse.components.source_badge import SourceFigures, source_badge
 from marketpulse.components.summary_strip import summary_strip
 from marketpulse.components.theme_sync import theme_sync
 from marketpulse.components.user_menu import user_menu
-from marketpulse.components.watchlist import TableSort, table_pager, watchlist
+from marketpulse.components.watchlist import MarketClock, TableSort, table_pager, watchlist
 from marketpulse.components.watchlist_editor import add_symbol_form, watchlist_manager
 from marketpulse.components.widget_panel import widget_panel
 
 __all__ = [
     "LinkFigures",
+    "MarketClock",
     "Prefs",
+    "SourceFigures",
     "TableSort",
     "add_symbol_form",
     "alert_dialog",
@@ -42,6 +45,7 @@ __all__ = [
     "pause_button",
     "register_form",
     "settings_form",
+    "source_badge",
     "summary_strip",
     "table_pager",
     "theme_sync",

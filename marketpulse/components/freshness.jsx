@@ -5,10 +5,13 @@
      Freshness         a badge ("Live", "Delayed · updated 12 s ago") or a dot for a table row
      FreshnessSection  a <section> whose header holds a title and the badge, around children
      freshnessOf       the rule: (ageMs | null, link, delayedMs, staleMs) -> live|delayed|stale
+     replayedAt        a replayed market clock now: its anchor moved on at its speed
 
    Every element carries data-freshness="live|delayed|stale" (the DOM contract for tests).
    One shared one-second clock drives every instance, so "updated 3 s ago" ticks without the
-   server sending anything. On the server (prerender) and during hydration the clock reads null
+   server sending anything. Data stamped on a replayed market clock (a replay's quotes) is aged
+   on that clock: `clockAt` (the replayed moment at `clockAnchoredAt`, the app's clock) running
+   at `clockSpeed`, its age in wall time (a replayed minute at x60 is a second old). On the server (prerender) and during hydration the clock reads null
    and the age counts as 0, so the first client render matches the prerendered HTML. */
 
 import { useEffect, useId, useRef, useState, useSyncExternalStore } from "react";
@@ -60,11 +63,31 @@ export function useClock() {
   return useSyncExternalStore(subscribe, clientNow, serverNow);
 }
 
+/** The replayed moment at `now`: `at` (read at `anchoredAt`) moved on at `speed` while
+    `running`. */
+export function replayedAt(at, anchoredAt, speed, running, now) {
+  const rate = Number.isFinite(speed) && speed > 0 ? speed : 1;
+  const elapsed = running && anchoredAt > 0 ? Math.max(0, now - anchoredAt) : 0;
+  return at + elapsed * rate;
+}
+
+/** How old (wall ms) data stamped `updatedAt` is at `now`: on the browser's clock moved by
+    `offsetMs`, or on a replayed clock when `clockAt` is set. Never negative: data stamped a
+    moment "in the future" is simply new. */
+function dataAge(now, updatedAt, offsetMs, clockAt, clockAnchoredAt, clockSpeed) {
+  if (clockAt > 0) {
+    const rate = Number.isFinite(clockSpeed) && clockSpeed > 0 ? clockSpeed : 1;
+    return Math.max(0, (replayedAt(clockAt, clockAnchoredAt, rate, true, now) - updatedAt) / rate);
+  }
+  return Math.max(0, now + (offsetMs || 0) - updatedAt);
+}
+
 /** live | delayed | stale. `ageMs` null means no data yet (stale: nothing to trust). Only a
-    live link can be "live"; polling is at most "delayed"; any other link state is "delayed"
-    at once and "stale" once the age passes `delayedMs`. */
+    live link can be "live"; polling is at most "delayed"; "source_down" (the feed's market
+    data source is not ok: nothing new can arrive) is "stale" at once; any other link state is
+    "delayed" at once and "stale" once the age passes `delayedMs`. */
 export function freshnessOf(ageMs, link, delayedMs, staleMs) {
-  if (ageMs === null) return "stale";
+  if (ageMs === null || link === "source_down") return "stale";
   const byAge = ageMs < delayedMs ? "live" : ageMs < staleMs ? "delayed" : "stale";
   if (link === "live") return byAge;
   if (link === "polling") return byAge === "live" ? "delayed" : byAge;
@@ -89,14 +112,17 @@ function positive(value, fallback) {
 }
 
 /** Everything a view needs: level, visible text, spoken text, tooltip. */
-function useFreshness({ updatedAt, delayedMs, staleMs, link, clockOffsetMs }) {
+function useFreshness({ updatedAt, delayedMs, staleMs, link, clockOffsetMs, clockAt, clockAnchoredAt, clockSpeed }) {
   const now = useClock();
   const hasData = Number.isFinite(updatedAt) && updatedAt > 0;
   const delayed = positive(delayedMs, DEFAULT_DELAYED_MS);
   const stale = Math.max(positive(staleMs, DEFAULT_STALE_MS), delayed);
-  // The browser's clock moved onto the data's clock (the offset is theirs minus ours), and
-  // never negative: data stamped a moment "in the future" is simply new.
-  const ageMs = !hasData ? null : now === null ? 0 : Math.max(0, now + (clockOffsetMs || 0) - updatedAt);
+  // On the data's clock: the browser's moved by the offset (theirs minus ours), or a replay's.
+  const ageMs = !hasData
+    ? null
+    : now === null
+      ? 0
+      : dataAge(now, updatedAt, clockOffsetMs, clockAt, clockAnchoredAt, clockSpeed);
   const level = freshnessOf(ageMs, link, delayed, stale);
   if (!hasData) {
     return { now, hasData, level, text: "No data yet", spoken: "No data yet", title: "No data received yet" };
@@ -133,8 +159,20 @@ function FreshnessView({ state, variant, className, rest }) {
 }
 
 /** A badge (`variant="badge"`, the default) or a row's dot (`variant="dot"`). */
-export function Freshness({ updatedAt, delayedMs, staleMs, link, clockOffsetMs, variant, className, ...rest }) {
-  const state = useFreshness({ updatedAt, delayedMs, staleMs, link, clockOffsetMs });
+export function Freshness({
+  updatedAt,
+  delayedMs,
+  staleMs,
+  link,
+  clockOffsetMs,
+  clockAt,
+  clockAnchoredAt,
+  clockSpeed,
+  variant,
+  className,
+  ...rest
+}) {
+  const state = useFreshness({ updatedAt, delayedMs, staleMs, link, clockOffsetMs, clockAt, clockAnchoredAt, clockSpeed });
   return <FreshnessView state={state} variant={variant} className={className} rest={rest} />;
 }
 

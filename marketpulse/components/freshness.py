@@ -6,8 +6,10 @@ widget turns delayed, then stale, when updates stop, with nothing sent by the se
 
 * age < `delayed_ms` → live, age < `stale_ms` → delayed, else stale (age from `updated_at`,
   the newest data's timestamp in ms since the epoch; 0 means no data yet, shown as stale);
-* never live unless `link` is "live": "polling" is at most delayed; any other link state
-  (connecting, reconnecting, offline, unauthorized) is delayed at once, stale past `delayed_ms`.
+* never live unless `link` is "live": "polling" is at most delayed; "source_down" (the feed's
+  source is not ok, `marketpulse.state.source.data_link`) is stale at once; any other link
+  state (connecting, reconnecting, offline, unauthorized) is delayed at once, stale past
+  `delayed_ms`.
 
 DOM hooks: every element carries `data-freshness` (live|delayed|stale) and `data-has-data`.
 None of them is a live region; `freshness_section(announce=True)` adds a polite status that

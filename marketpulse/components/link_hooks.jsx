@@ -4,7 +4,8 @@
                       hidden (document.visibilityState), so the app stops sending a hidden tab
                       updates and catches it up when it is shown again.
    Countdown          "retry in 4 s", ticking in the browser until `until` (ms since the epoch);
-                      renders nothing when `until` is 0. */
+                      renders nothing when `until` is 0. `lead` and `due` change its words
+                      ("retrying in 8 s", then "retrying now"). */
 
 import { useEffect, useState } from "react";
 
@@ -18,7 +19,7 @@ export function VisibilityWatcher({ onChange }) {
   return null;
 }
 
-export function Countdown({ until, ...rest }) {
+export function Countdown({ until, lead = "retry in", due = "retrying…", ...rest }) {
   const [now, setNow] = useState(null);
   useEffect(() => {
     if (!until) return undefined;
@@ -32,7 +33,7 @@ export function Countdown({ until, ...rest }) {
   const seconds = Math.max(0, Math.ceil((until - (now ?? Date.now())) / 1000));
   return (
     <span data-testid="retry-countdown" {...rest}>
-      {seconds > 0 ? `retry in ${seconds} s` : "retrying…"}
+      {seconds > 0 ? `${lead} ${seconds} s` : due}
     </span>
   );
 }

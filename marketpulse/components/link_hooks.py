@@ -34,6 +34,8 @@ class Countdown(rx.Component):
     tag: str | None = "Countdown"
 
     until: Var[int] = field(doc="When the retry starts, ms since the epoch; 0 = none.")
+    lead: Var[str] = field(doc='The words before the seconds (default "retry in").')
+    due: Var[str] = field(doc='The words once `until` has passed (default "retrying…").')
 
 
 def visibility_watcher(on_change: EventType[bool]) -> rx.Component:
@@ -41,4 +43,5 @@ def visibility_watcher(on_change: EventType[bool]) -> rx.Component:
 
 
 def countdown(until: rx.Var[int], **props: object) -> rx.Component:
+    """The ticking countdown to `until`; `lead=`, `due=` and DOM props pass through."""
     return Countdown.create(until=until, **props)

@@ -11,9 +11,13 @@
    `data-field="last"` and `data-ts`; the price span `mp-price` with `flash-up`/`flash-down`,
    remounted per flash by its `key`; sort buttons `data-sort` in headers carrying `aria-sort`;
    the row's bell `data-testid="alert-button"` with `data-alert-symbol`; a freshness dot per row
-   (`data-freshness`). The grid is not a live region. */
+   (`data-freshness`). The grid is not a live region.
 
-import { memo, useCallback, useRef } from "react";
+   Under a replay the rows' times are the replayed market's: `timeZone` shows them in its zone,
+   and `clockAt`, `clockAnchoredAt`, `clockSpeed` (the replayed clock) age each row's dot on it
+   (see freshness.jsx). Unset, times are the browser's local ones, aged on its clock. */
+
+import { memo, useCallback, useMemo, useRef } from "react";
 import { ArrowDown, ArrowUp, BellPlus } from "lucide-react";
 import { Freshness } from "../freshness/freshness.jsx";
 
@@ -29,8 +33,10 @@ const COLUMNS = [
 const ROW_FIELDS = ["symbol", "name", "last", "change", "change_pct", "volume", "ts", "trend", "flash", "tick"];
 const TIME_FORMAT = { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false };
 
-function localTime(ts) {
-  return ts > 0 ? new Date(ts).toLocaleTimeString(undefined, TIME_FORMAT) : "—";
+function localTime(ts, timeZone) {
+  if (!(ts > 0)) return "—";
+  const format = timeZone ? { ...TIME_FORMAT, timeZone } : TIME_FORMAT;
+  return new Date(ts).toLocaleTimeString(undefined, format);
 }
 
 function trendClass(trend, column) {
@@ -52,7 +58,7 @@ function SortHeader({ column, title, justify, css, sortKey, descending, onSort }
   );
 }
 
-function RowView({ row, selected, link, delayedMs, staleMs, onSelect, onAlert }) {
+function RowView({ row, selected, link, delayedMs, staleMs, clock, onSelect, onAlert }) {
   const flash = row.flash === "up" ? " flash-up" : row.flash === "down" ? " flash-down" : "";
   return (
     <tr
@@ -84,8 +90,17 @@ function RowView({ row, selected, link, delayedMs, staleMs, onSelect, onAlert })
       <td className="rt-TableCell rt-r-ta-right mp-num mp-col-volume">{row.volume}</td>
       <td className="rt-TableCell rt-r-ta-right mp-num mp-muted mp-col-time">
         <span className="mp-time-cell">
-          {localTime(row.ts)}
-          <Freshness updatedAt={row.ts} delayedMs={delayedMs} staleMs={staleMs} link={link} variant="dot" />
+          {localTime(row.ts, clock.timeZone)}
+          <Freshness
+            updatedAt={row.ts}
+            delayedMs={delayedMs}
+            staleMs={staleMs}
+            link={link}
+            clockAt={clock.at}
+            clockAnchoredAt={clock.anchoredAt}
+            clockSpeed={clock.speed}
+            variant="dot"
+          />
         </span>
       </td>
       <td className="rt-TableCell mp-col-alert">
@@ -107,13 +122,33 @@ function RowView({ row, selected, link, delayedMs, staleMs, onSelect, onAlert })
 
 function sameRow(a, b) {
   if (a.selected !== b.selected || a.link !== b.link) return false;
-  if (a.delayedMs !== b.delayedMs || a.staleMs !== b.staleMs) return false;
+  if (a.delayedMs !== b.delayedMs || a.staleMs !== b.staleMs || a.clock !== b.clock) return false;
   return ROW_FIELDS.every((field) => a.row[field] === b.row[field]);
 }
 
 const Row = memo(RowView, sameRow);
 
-export function LiveGrid({ rows, sortKey, descending, selected, link, rowDelayedMs, rowStaleMs, onSort, onSelect, onAlert }) {
+export function LiveGrid({
+  rows,
+  sortKey,
+  descending,
+  selected,
+  link,
+  rowDelayedMs,
+  rowStaleMs,
+  clockAt,
+  clockAnchoredAt,
+  clockSpeed,
+  timeZone,
+  onSort,
+  onSelect,
+  onAlert,
+}) {
+  // One object per clock change, so the rows' memo compares it by identity.
+  const clock = useMemo(
+    () => ({ at: clockAt, anchoredAt: clockAnchoredAt, speed: clockSpeed, timeZone }),
+    [clockAt, clockAnchoredAt, clockSpeed, timeZone],
+  );
   // The latest handlers, read at click time: rows never re-render because a handler changed.
   const handlers = useRef({});
   handlers.current = { onSort, onSelect, onAlert };
@@ -152,6 +187,7 @@ export function LiveGrid({ rows, sortKey, descending, selected, link, rowDelayed
                 link={link}
                 delayedMs={rowDelayedMs}
                 staleMs={rowStaleMs}
+                clock={clock}
                 onSelect={select}
                 onAlert={alert}
               />

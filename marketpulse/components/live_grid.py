@@ -32,6 +32,10 @@ class LiveGrid(rx.Component):
     link: Var[str] = field(doc="The feed link's state, for each row's freshness dot.")
     row_delayed_ms: Var[int] = field(doc="A row's age (ms) from which it counts as delayed.")
     row_stale_ms: Var[int] = field(doc="A row's age (ms) from which it counts as stale.")
+    clock_at: Var[int] = field(doc="A replay's market clock (ms) at `clock_anchored_at`; 0 = none.")
+    clock_anchored_at: Var[int] = field(doc="When `clock_at` was read (the app's clock, ms).")
+    clock_speed: Var[float] = field(doc="Market ms per wall ms of that clock.")
+    time_zone: Var[str] = field(doc="The zone of the rows' times (\"\" = the browser's).")
 
     on_sort: EventHandler[passthrough_event_spec(str)] = field(doc="A column header pressed.")  # type: ignore[type-arg, valid-type]  # Reflex's event-trigger spec, read at runtime
     on_select: EventHandler[passthrough_event_spec(str)] = field(doc="A symbol pressed.")  # type: ignore[type-arg, valid-type]  # Reflex's event-trigger spec, read at runtime

@@ -3,13 +3,19 @@
 The page puts it in a titled section (with its freshness badge); this is what goes inside.
 
 Each headline shows its time (browser local), sentiment as an icon and a word (never colour
-alone), source, text, and its symbols as small buttons. The list itself is not a live region:
-a page's state passes a short `announcement` (see `marketpulse.display.news.announcement`) that a
-visually hidden polite region speaks; focus never moves. The list scrolls inside a capped
-height (`news_alerts.css`) and is itself focusable, so keyboard users can scroll it.
+alone), source, text, and its symbols as small buttons. What the feed's source says of its
+news (`news`) decides the rest: `generated` (the simulator and replays make headlines up from
+the prices) marks every headline "Generated"; `none` (a live source without a news feed)
+shows a plain "No news source for this market" instead of any headline, never filler.
+
+The list itself is not a live region: a page's state passes a short `announcement` (see
+`marketpulse.display.news.announcement`) that a visually hidden polite region speaks; focus
+never moves. The list scrolls inside a capped height (`news_alerts.css`) and is itself
+focusable, so keyboard users can scroll it.
 
 Test hooks: `data-testid="news-feed"` on the widget, `"news-list"` on the list, `"news-empty"`
-on the empty state, `"news-watchlist-only"` on the switch, `"news-announcer"` on the live
+on the empty state, `"news-no-source"` on the no-news-source message, `"news-generated"` on
+each generated mark, `"news-watchlist-only"` on the switch, `"news-announcer"` on the live
 region; each item has `data-news-id` and `data-sentiment`, each symbol button `data-symbol-link`.
 """
 
@@ -61,13 +67,32 @@ def _symbol_button(symbol: rx.Var[str], on_select_symbol: EventCallback[str]) ->
     )
 
 
-def _item(row: ObjectVar, on_select_symbol: EventCallback[str]) -> rx.Component:
+GENERATED_TITLE = "Made up from the price moves by the simulator or replay: not real reporting"
+NO_NEWS_SOURCE = "No news source for this market"
+
+
+def _generated_mark(generated: rx.Var[bool]) -> rx.Component:
+    return rx.cond(
+        generated,
+        rx.el.span(
+            "Generated",
+            class_name="mp-news-generated",
+            title=GENERATED_TITLE,
+            data_testid="news-generated",
+        ),
+    )
+
+
+def _item(
+    row: ObjectVar, on_select_symbol: EventCallback[str], generated: rx.Var[bool]
+) -> rx.Component:
     return rx.el.li(
         rx.el.article(
             rx.el.div(
                 rx.el.time(local_time(row.ts), class_name="mp-num mp-muted"),  # type: ignore[arg-type]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
                 _sentiment_badge(row.sentiment),  # type: ignore[arg-type]  # mypy: ObjectVar's overloaded __getattr__ (python/mypy#15692)
                 rx.el.span(row.source, class_name="mp-muted mp-news-source"),
+                _generated_mark(generated),
                 class_name="mp-news-meta",
             ),
             rx.el.h3(row.headline, class_name="mp-news-headline"),
@@ -121,23 +146,35 @@ def _empty(watchlist_only: rx.Var[bool]) -> rx.Component:
     )
 
 
+def _no_source() -> rx.Component:
+    return rx.text(
+        NO_NEWS_SOURCE,
+        class_name="mp-muted mp-news-empty",
+        size="2",
+        data_testid="news-no-source",
+    )
+
+
 def news_feed(
     items: ArrayVar[Sequence[Any]],
     watchlist_only: rx.Var[bool],
     on_watchlist_only: EventType[bool],
     on_select_symbol: EventCallback[str],
     announcement: rx.Var[str],
+    news: rx.Var[str],
 ) -> rx.Component:
     """The news widget over `items` (`marketpulse.display.news.NewsRow`s, newest first, already
     filtered when `watchlist_only`); the switch sends its new value to `on_watchlist_only`, a
-    symbol button sends its symbol to `on_select_symbol`."""
-    return rx.el.div(
+    symbol button sends its symbol to `on_select_symbol`. `news` is what the feed's source
+    says of its headlines: generated, none, or "" (not known yet)."""
+    generated = news == "generated"
+    headlines = rx.fragment(
         _header(watchlist_only, on_watchlist_only),
         rx.cond(
             items.length() > 0,
             rx.el.div(
                 rx.el.ul(
-                    rx.foreach(items, lambda row: _item(row, on_select_symbol)),
+                    rx.foreach(items, lambda row: _item(row, on_select_symbol, generated)),
                     class_name="mp-news-list",
                     data_testid="news-list",
                 ),
@@ -150,8 +187,11 @@ def news_feed(
             ),
             _empty(watchlist_only),
         ),
+    )
+    return rx.el.div(
+        rx.cond(news == "none", _no_source(), headlines),
         rx.el.div(
-            announcement,
+            rx.cond(news == "none", "", announcement),  # no headline is spoken either
             class_name="mp-visually-hidden",
             aria_live="polite",
             aria_atomic="true",

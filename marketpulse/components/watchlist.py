@@ -5,6 +5,9 @@ cell), change, change %, volume, last update time with a freshness dot, and a be
 the alert dialog. Each column header is a sort button (`aria-sort` says the current order).
 Only the page on screen is rendered; `table_pager` turns pages.
 
+Under a replay (`clock`), the rows' times are shown in the replayed market's zone and their
+dots aged on its replayed clock; otherwise in the browser's local time, on its clock.
+
 Rows carry `data-symbol` (and `data-selected` on the chart's symbol). The table is deliberately
 not a live region (`aria-live="off"`): prices change several times a second and must not flood
 screen readers. Narrow screens drop the name, volume and time columns (`marketpulse.css`).
@@ -29,6 +32,16 @@ Handler = EventType[str]
 """A handler of the symbol or column a grid cell passes."""
 
 
+class MarketClock:
+    """A replayed market clock (a plain holder): `at` (ms, 0 = none) read at `anchored_at`,
+    running at `speed`, in `zone` ("" = the browser's)."""
+
+    def __init__(
+        self, at: rx.Var[int], anchored_at: rx.Var[int], speed: NumberVar, zone: rx.Var[str]
+    ) -> None:
+        self.at, self.anchored_at, self.speed, self.zone = at, anchored_at, speed, zone
+
+
 class TableSort:
     """The vars and handler of the table's sort (a plain holder)."""
 
@@ -45,8 +58,17 @@ def watchlist(
     link: rx.Var[str],
     on_select: Handler,
     on_alert: Handler,
+    clock: MarketClock | None = None,
 ) -> rx.Component:
     """The watchlist grid over `rows` (the page's `marketpulse.display.quotes.QuoteRow`s)."""
+    replayed = {}
+    if clock is not None:
+        replayed = {
+            "clock_at": clock.at,
+            "clock_anchored_at": clock.anchored_at,
+            "clock_speed": clock.speed,
+            "time_zone": clock.zone,
+        }
     return LiveGrid.create(
         rows=rows,
         sort_key=sort.key,
@@ -58,6 +80,7 @@ def watchlist(
         on_sort=sort.on_sort,
         on_select=on_select,
         on_alert=on_alert,
+        **replayed,
     )
 
 

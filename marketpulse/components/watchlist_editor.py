@@ -19,14 +19,16 @@ from reflex.vars.sequence import ArrayVar, StringVar
 SUGGESTIONS_ID = "mp-symbol-suggestions"
 
 
-def add_symbol_form(on_submit: EventType[dict], options: ArrayVar) -> rx.Component:
+def add_symbol_form(
+    on_submit: EventType[dict], options: ArrayVar, placeholder: rx.Var[str] | str = "Add a symbol"
+) -> rx.Component:
     """A one-field form that sends `{"symbol": ...}` to `on_submit` and clears itself;
-    `options` (a list var of `{symbol, name}`) are its suggestions."""
+    `options` (a list var of `{symbol, name}`) are its suggestions, `placeholder` its hint."""
     return rx.form(
         rx.flex(
             rx.input(
                 name="symbol",
-                placeholder="Add a symbol, e.g. NFLX",
+                placeholder=placeholder,
                 aria_label="Symbol to add",
                 auto_complete="off",
                 max_length=15,

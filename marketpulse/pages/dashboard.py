@@ -10,6 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from marketpulse.components import (
+    MarketClock,
     TableSort,
     add_symbol_form,
     alert_dialog,
@@ -38,13 +39,22 @@ from marketpulse.state import (
     NewsState,
     PreferencesState,
     QuotesState,
+    SourceState,
     WatchlistState,
-    feed_link,
+    data_link,
 )
 
 DESCRIPTION = "Live market prices, charts and headlines, streamed to your browser."
-LINK = feed_link
-"""The feed link as the page can vouch for it: no widget is live while the app link is down."""
+LINK = data_link
+"""The feed link as the page can vouch for it: no widget is live while the app link is down,
+and every widget is stale while the feed's market data source is not ok."""
+REPLAYED = MarketClock(
+    SourceState.clock,
+    SourceState.clock_at,
+    SourceState.speed,
+    rx.cond(SourceState.kind == "replay", SourceState.zone, ""),
+)
+"""A replay's clock (`at` is 0 under any other source): the watchlist's times are on it."""
 
 
 def _chart_tools() -> list[rx.Component]:
@@ -130,6 +140,7 @@ def _watchlist() -> rx.Component:
             LINK,
             ChartState.select_symbol,
             AlertsState.open_dialog,
+            REPLAYED,
         ),
         table_pager(
             QuotesState.page_label, QuotesState.page, QuotesState.page_count, QuotesState.turn_page
@@ -139,7 +150,9 @@ def _watchlist() -> rx.Component:
         updated_at=FreshnessState.quotes_at,
         link=LINK,
         tools=[
-            add_symbol_form(WatchlistState.add_symbol, CatalogState.options),
+            add_symbol_form(
+                WatchlistState.add_symbol, CatalogState.options, CatalogState.placeholder
+            ),
             watchlist_manager(
                 WatchlistState.symbols, WatchlistState.remove_symbol, WatchlistState.move_symbol
             ),
@@ -175,6 +188,7 @@ def _side() -> rx.Component:
                 NewsState.set_watchlist_only,
                 ChartState.select_symbol,
                 NewsState.announcement,
+                SourceState.news,
             ),
             widget="news",
             title="News",

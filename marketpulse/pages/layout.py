@@ -1,10 +1,12 @@
 """`page_frame(...)`: what every page shares — header, main area, theme and announcer.
 
-The header holds the app's name (a link home), on the dashboard the market summary strip, the
-connection indicator (both legs on the dashboard, the app leg elsewhere: the feed runs only on
-the dashboard) with the pause control and the link details, and the user menu. The root's
-classes carry the colour scheme and motion preferences; `theme_sync` applies the light or dark
-theme; a visually hidden polite live region speaks opt-in price announcements.
+The header holds the app's name (a link home) and the source badge (where the prices come
+from: on every page, asked for on mount where no feed runs), on the dashboard the market
+summary strip, the connection indicator (both legs on the dashboard, the app leg elsewhere:
+the feed runs only on the dashboard) with the pause control and the link details, and the user
+menu. The root's classes carry the colour scheme and motion preferences; `theme_sync` applies
+the light or dark theme; a visually hidden polite live region speaks opt-in price
+announcements.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import reflex as rx
 
 from marketpulse.components import (
     LinkFigures,
+    SourceFigures,
     app_link_indicator,
     connection_indicator,
     link_details,
     pause_button,
+    source_badge,
     summary_strip,
     theme_sync,
     user_menu,
@@ -27,6 +31,7 @@ from marketpulse.state import (
     ConnectionState,
     MarketState,
     PreferencesState,
+    SourceState,
     app_link,
     feed_link,
     feed_quality,
@@ -44,6 +49,22 @@ LINK = LinkFigures(
     quality=feed_quality,
     quality_label=feed_quality_label,
     reason=ConnectionState.reason,
+)
+
+SOURCE = SourceFigures(
+    kind=SourceState.kind,
+    state=SourceState.state,
+    label=SourceState.label,
+    session=SourceState.session,
+    delay=SourceState.delay,
+    trouble=SourceState.trouble,
+    retry_at=SourceState.retry_at,
+    clock=SourceState.clock,
+    clock_at=SourceState.clock_at,
+    speed=SourceState.speed,
+    zone=SourceState.zone,
+    zone_label=SourceState.zone_label,
+    announcement=SourceState.announcement,
 )
 
 
@@ -91,7 +112,13 @@ def _header(show_feed: bool) -> rx.Component:
     )
     return rx.el.header(
         rx.flex(
-            _brand(),
+            rx.flex(
+                _brand(),
+                source_badge(SOURCE, on_mount=None if show_feed else SourceState.probe),
+                align="center",
+                spacing="3",
+                wrap="wrap",
+            ),
             rx.flex(
                 _links(show_feed),
                 user_menu(AuthState.username, AuthState.is_guest, AuthState.log_out),

@@ -8,6 +8,8 @@ the feed trades), `WatchlistState`,
 `PreferencesState`, `LayoutState` (collapsed widgets), `AuthState` (who the tab is),
 `AccountState` (password changes), `AnnouncerState`. `FeedState`
 owns the tab's one feed task, which writes all of the above in short locks.
+`SourceState` is where the prices come from (the header's source badge), and `data_link` the
+link every widget's freshness reads.
 """
 
 from marketpulse.state.account import AccountState
@@ -30,6 +32,7 @@ from marketpulse.state.market import MarketState
 from marketpulse.state.news import NewsState
 from marketpulse.state.preferences import PreferencesState
 from marketpulse.state.quotes import QuotesState
+from marketpulse.state.source import SourceState, data_link
 from marketpulse.state.watchlist import WatchlistState
 
 __all__ = [
@@ -47,8 +50,10 @@ __all__ = [
     "NewsState",
     "PreferencesState",
     "QuotesState",
+    "SourceState",
     "WatchlistState",
     "app_link",
+    "data_link",
     "feed_link",
     "feed_quality",
     "feed_quality_label",

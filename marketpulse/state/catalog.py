@@ -28,6 +28,8 @@ class CatalogState(rx.State):
     options: rx.Field[list[SymbolOption]] = rx.field(default_factory=list)
     source: rx.Field[str] = rx.field("")
     """The market data source behind the feed (`simulator`, ...); "" until known."""
+    placeholder: rx.Field[str] = rx.field("Add a symbol")
+    """The add-symbol field's hint, with an example this feed trades once it is known."""
 
     _symbols: list[str] = []
 
@@ -35,6 +37,10 @@ class CatalogState(rx.State):
         self._symbols = [i.symbol for i in catalog.instruments]
         self.source = catalog.source
         self.options = [SymbolOption(i.symbol, i.name) for i in catalog.instruments]
+        if catalog.instruments:
+            # past the first dozen: a symbol the default watchlist is unlikely to hold already
+            example = catalog.instruments[min(12, len(catalog.instruments) - 1)].symbol
+            self.placeholder = f"Add a symbol, e.g. {example}"
 
     def _offers(self, symbol: str) -> bool:
         """Whether `symbol` may be offered: traded here, or the catalog is not known yet."""

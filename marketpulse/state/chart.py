@@ -50,8 +50,7 @@ class ChartState(rx.State):
         if not SYMBOL_PATTERN.fullmatch(symbol) or not catalog._offers(symbol):
             return rx.toast.error(f"{symbol[:20] or 'That'} is not a symbol this market trades.")
         if symbol != self.symbol:
-            self.symbol, self.company = symbol, ""  # the feed task names it from the catalog
-            self._clear()
+            self._follow_symbol(symbol)  # the feed task names it from the catalog
         return None
 
     @event
@@ -94,6 +93,11 @@ class ChartState(rx.State):
             self.tail = [plain_point(point) for point in delta.points]
         if delta.points:
             self.last_price = format_price(delta.points[-1]["c"])
+
+    def _follow_symbol(self, symbol: str) -> None:
+        """Chart `symbol` instead (the feed does not trade the one followed)."""
+        self.symbol, self.company = symbol, ""
+        self._clear()
 
     def _clear(self) -> None:
         self.window, self.tail, self.last_price = [], [], PLACEHOLDER

@@ -52,11 +52,13 @@ from marketpulse.state.market import MarketState
 from marketpulse.state.news import NewsState
 from marketpulse.state.preferences import PreferencesState
 from marketpulse.state.quotes import QuotesState
+from marketpulse.state.source import SourceState
 from marketpulse.state.watchlist import WatchlistState
 from marketpulse.streaming.alert_jobs import AlertJobs
 from marketpulse.streaming.rounds import WIDGETS, Delivery, Notice, TabView
 from marketpulse.streaming.subscription import TabSubscription
 from marketpulse.streaming.tab_feed import TabFeed
+from marketpulse.watchlist.defaults import default_symbols
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +185,7 @@ class FeedState(rx.State):
             open_widgets=WIDGETS.difference(layout.collapsed),
             announce=preferences.announcements,
             watchlist_version=watchlist._version,
+            default_watchlist=list(watchlist.symbols) == default_symbols(),
             alert_requests=tuple(alerts._take_requests()),
         )
         return view, connection._take_reconnect()
@@ -198,9 +201,18 @@ class FeedState(rx.State):
         if delivery.catalog is not None:
             catalog = await self.get_state(CatalogState)
             catalog._apply(delivery.catalog)
+        if delivery.source is not None:
+            source = await self.get_state(SourceState)
+            source._apply(delivery.source, _now_ms())
         if delivery.dropped:
             watchlist = await self.get_state(WatchlistState)
             watchlist._drop(list(delivery.dropped))
+        if delivery.watchlist_start:
+            watchlist = await self.get_state(WatchlistState)
+            watchlist._set(list(delivery.watchlist_start))
+        if delivery.chart_symbol:
+            chart = await self.get_state(ChartState)
+            chart._follow_symbol(delivery.chart_symbol)
         if delivery.watchlist is not None:
             quotes = await self.get_state(QuotesState)
             quotes._show(delivery.watchlist, _now_ms())

@@ -9,8 +9,9 @@ once. Nothing here knows Reflex.
 
 What is kept, and how much: the link's newest status; the latest quote per symbol; the chart's
 window of bars for the one bars channel the chart follows (at most `chart_points`, oldest
-dropped); the newest `news_limit` headlines; the newest summary; fired alerts not shown yet;
-channels the feed refused on a resubscription.
+dropped); the newest `news_limit` headlines; the newest summary; the newest status of the
+source behind the feed, with when it arrived; fired alerts not shown yet; channels the feed
+refused on a resubscription.
 """
 
 from __future__ import annotations
@@ -30,11 +31,13 @@ from marketpulse.feed import (
     SubscriptionRefused,
 )
 from realtime_server.protocol import (
+    SOURCE_CHANNEL,
     SUMMARY_CHANNEL,
     Bar,
     FiredAlert,
     NewsItem,
     Quote,
+    SourceStatus,
     Summary,
     news_channel,
 )
@@ -65,6 +68,10 @@ class Desk:
         self.news: list[NewsRow] = []
         """The newest headlines, newest first."""
         self.summary: Summary | None = None
+        self.source: SourceStatus | None = None
+        """Where the feed's prices come from, and how that source is (None until it says)."""
+        self.source_at = 0
+        """When (app clock, ms) `source` arrived: the moment its market clock was read."""
         self.link: ConnectionStatus | None = None
         """The link's newest status (None before the first change)."""
         self.received_at: dict[str, int] = {}
@@ -77,6 +84,7 @@ class Desk:
         self._chart_reset = False
         self._news_new: list[NewsRow] = []
         self._summary_new = False
+        self._source_new = False
         self._fired: list[FiredAlert] = []
         self._link_new = False
         self._refused: dict[str, str] = {}
@@ -161,6 +169,13 @@ class Desk:
         self._summary_new = False
         return self.summary
 
+    def take_source(self) -> SourceStatus | None:
+        """The source's newest status when one arrived since the last take."""
+        if not self._source_new:
+            return None
+        self._source_new = False
+        return self.source
+
     def take_fired(self) -> list[FiredAlert]:
         """Fired alerts that arrived since the last take, in order."""
         fired, self._fired = self._fired, []
@@ -184,6 +199,8 @@ class Desk:
                     news.append(data)
             elif isinstance(data, Summary):
                 self._show_summary(data, now_ms)
+            elif isinstance(data, SourceStatus):
+                self._show_source(data, now_ms)
             elif isinstance(data, FiredAlert):
                 self._fired.append(data)
         if bars:
@@ -202,6 +219,9 @@ class Desk:
         elif channel == SUMMARY_CHANNEL:
             for summary in _of(items, Summary):
                 self._show_summary(summary, now_ms)
+        elif channel == SOURCE_CHANNEL:
+            for status in _of(items, SourceStatus):
+                self._show_source(status, now_ms)
         else:
             for quote in _of(items, Quote):
                 self.quotes[quote.symbol] = self._moved[quote.symbol] = quote
@@ -211,6 +231,10 @@ class Desk:
         self.summary = summary
         self._summary_new = True
         self.received_at["summary"] = now_ms
+
+    def _show_source(self, status: SourceStatus, now_ms: int) -> None:
+        self.source, self.source_at = status, now_ms
+        self._source_new = True
 
     def _add_news(self, items: list[NewsItem]) -> None:
         known = {row.id for row in self.news}

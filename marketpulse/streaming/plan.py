@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from realtime_server.protocol import (
+    SOURCE_CHANNEL,
     SUMMARY_CHANNEL,
     CatalogAck,
     alerts_channel,
@@ -28,7 +29,8 @@ class FeedPlan:
     chart: tuple[str, str] | None = None
     """The chart's (interval, symbol), or None when no chart is shown."""
     market: bool = True
-    """Whether the tab shows the market-wide widgets (summary strip, movers, news)."""
+    """Whether the tab shows the market-wide widgets (summary strip, movers, news) and the
+    source badge (where the prices come from, its session and state)."""
 
     @property
     def channels(self) -> list[str]:
@@ -37,7 +39,7 @@ class FeedPlan:
         if self.chart is not None:
             channels.append(bars_channel(*self.chart))
         if self.market:
-            channels += [SUMMARY_CHANNEL, news_channel()]
+            channels += [SUMMARY_CHANNEL, news_channel(), SOURCE_CHANNEL]
         if self.subject:
             channels.append(alerts_channel(self.subject))
         return channels

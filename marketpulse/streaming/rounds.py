@@ -13,6 +13,7 @@ from typing import Literal
 
 from marketpulse.display.catalog import Catalog
 from marketpulse.display.news import NewsRow
+from marketpulse.display.source import SourceView
 from marketpulse.feed import ConnectionStatus, FeedMetricsSnapshot
 from marketpulse.streaming.alert_jobs import AlertOutcome, AlertRequest
 from marketpulse.streaming.desk import ChartDelta
@@ -41,6 +42,8 @@ class TabView:
     """The user asked for spoken price announcements."""
     watchlist_version: int = 0
     """Changes with every edit of the watchlist."""
+    default_watchlist: bool = False
+    """The watchlist is still the default one (of whatever market it was written for)."""
     alert_requests: tuple[AlertRequest, ...] = ()
     """Alert requests the user queued since the last round."""
 
@@ -82,6 +85,10 @@ class Delivery:
     watchlist: WatchlistDelivery | None = None
     dropped: tuple[str, ...] = ()
     """Watchlist symbols the feed refused: off the list (and the stored list, see below)."""
+    watchlist_start: tuple[str, ...] = ()
+    """A guest's new watchlist, from the feed's catalog: the one it had is of another market."""
+    chart_symbol: str = ""
+    """The symbol the chart moves to: the one it follows is not traded by this feed."""
     drop_stored: tuple[int, tuple[str, ...]] | None = None
     """(user id, symbols) to remove from the stored watchlist, after the lock."""
     chart: ChartDelta | None = None
@@ -102,4 +109,6 @@ class Delivery:
     alert_outcomes: list[AlertOutcome] = dataclasses.field(default_factory=list)
     catalog: Catalog | None = None
     """The feed's catalog, when a new one arrived."""
+    source: SourceView | None = None
+    """The source badge's words, when a new status of the feed's source arrived."""
     notices: list[Notice] = dataclasses.field(default_factory=list)

@@ -8,12 +8,19 @@ rounds it folds feed events, sync results and alert outcomes in (`desk.fold`, `t
 After the lock, `plan(view)` is what the subscription is synced to (`due_for_sync` says when),
 and `alert_requests` what to send. Nothing here knows Reflex or sockets.
 
-What a round delivers: the link's status when it changed and its figures once a second; while
-updates are shown (tab visible, not paused), to each open widget what changed since it was
-last shown — a widget opened again (or the whole page resumed) catches up at once, the chart
-with its whole window; refused symbols dropped with a notice; fired alerts; the spoken
-summary at most every `ANNOUNCE_INTERVAL_S`; a notice when the feed refuses the tab (its
-credentials, or too many connections and other refusals, with the retry).
+What a round delivers: when the feed's catalog arrives and a guest's watchlist is of another
+market (none of its symbols traded here, or it is still the default list and some are not:
+the built-in large caps under a crypto exchange or a replay of a few stocks), it starts from
+the catalog's first instruments instead (no notice per symbol of the list it left); a chart on
+a symbol not traded here moves to the watchlist's first. Then the link's status when it
+changed and its figures once a second; the source badge's words when the source's status
+changed (to a paused or hidden tab only when the source went down or came back: the badge must
+never vouch for a source that stopped); while updates are shown (tab visible, not paused), to
+each open widget what changed since it was last shown — a widget opened again (or the whole
+page resumed) catches up at once, the chart with its whole window; refused symbols dropped
+with a notice; fired alerts; the spoken summary at most every `ANNOUNCE_INTERVAL_S`; a notice
+when the feed refuses the tab (its credentials, or too many connections and other refusals,
+with the retry).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import time
 from collections.abc import Callable
 
 from marketpulse.display.catalog import EMPTY_CATALOG, Catalog
+from marketpulse.display.source import source_view
 from marketpulse.feed import FeedMetricsSnapshot, LinkState
 from marketpulse.streaming.alert_jobs import AlertOutcome, AlertRequest
 from marketpulse.streaming.announce import ANNOUNCE_INTERVAL_S, biggest_move
@@ -43,6 +51,9 @@ SYNC_EVERY_S = 0.5
 METRICS_EVERY_S = 1.0
 """How often the link's round trip and quality gauge are refreshed on the page."""
 FRESHNESS_WIDGETS = ("quotes", "chart", "summary", "news")
+CATALOG_START = 12
+"""How many of the catalog's instruments a guest's watchlist of another market starts with
+(as many as the built-in default list)."""
 GUEST_REFUSED = "This price feed requires an account: log in to see live prices."
 USER_REFUSED = (
     "The price feed did not accept your login; "
@@ -72,6 +83,12 @@ class TabFeed:
         self._announced_at = float("-inf")
         self._synced: FeedPlan | None = None
         self._synced_at = float("-inf")
+        self._source_state = ""
+        """The source's state as last delivered ("" before the first status)."""
+        self._replaced: frozenset[str] = frozenset()
+        """Symbols of another market's watchlist this tab left: their refusals are no news."""
+        """Symbols of another market's watchlist this tab left: their refusals are no news."""
+        """The source's state as last delivered ("" before the first status)."""
 
     # -- between rounds -------------------------------------------------------------------------
 
@@ -106,6 +123,8 @@ class TabFeed:
         desk = self.desk
         out = Delivery(link=desk.take_link(), names=self.catalog.names)
         self._notice_refusal(view, out)
+        if self._catalog_new:
+            self._start_market(view, out)
         now = self._clock()
         if now - self._metrics_at >= METRICS_EVERY_S:
             self._metrics_at = now
@@ -120,6 +139,7 @@ class TabFeed:
         if self._catalog_new:
             self._catalog_new = False
             out.catalog = self.catalog
+        self._deliver_source(view.showing, out)
         if not view.showing:
             self._was_open = frozenset()  # everything is redrawn when the page shows again
             return out
@@ -169,11 +189,40 @@ class TabFeed:
             parsed = parse_channel(channel)
             if parsed.kind is ChannelKind.PRICE and parsed.symbol in view.symbols:
                 dropped.append(parsed.symbol)
-            out.notices.append(Notice("warning", refusal_message(parsed.symbol or channel, code)))
+            if parsed.symbol not in self._replaced:
+                out.notices.append(
+                    Notice("warning", refusal_message(parsed.symbol or channel, code))
+                )
         if dropped:
             out.dropped = tuple(dropped)
             if view.user_id:
                 out.drop_stored = (view.user_id, tuple(dropped))
+
+    def _start_market(self, view: TabView, out: Delivery) -> None:
+        catalog = self.catalog
+        if not catalog.known:
+            return
+        traded = [symbol for symbol in view.symbols if catalog.offers(symbol)]
+        foreign = not traded or (view.default_watchlist and len(traded) < len(view.symbols))
+        if foreign and not view.user_id:  # a user's stored list is theirs to change
+            start = tuple(i.symbol for i in catalog.instruments[:CATALOG_START])
+            out.watchlist_start, traded = start, list(start)
+            self._replaced = frozenset(view.symbols)
+        if view.chart and not catalog.offers(view.chart[1]) and traded:
+            out.chart_symbol = traded[0]
+            self._replaced |= {view.chart[1]}
+
+    def _deliver_source(self, showing: bool, out: Delivery) -> None:
+        desk = self.desk
+        if desk.source is None:
+            return
+        turned = desk.source.state.value != self._source_state
+        if not (showing or turned):
+            return  # kept on the desk: the tab gets the newest when it shows again
+        status = desk.take_source()
+        if status is not None:
+            self._source_state = status.state.value
+            out.source = source_view(status, desk.source_at)
 
     def _deliver_widgets(self, view: TabView, now_ms: int, now: float, out: Delivery) -> None:
         desk = self.desk

@@ -1,4 +1,5 @@
-"""Protocol values for tests: quotes, bars, headlines, summaries, fired alerts and batches.
+"""Protocol values for tests: quotes, bars, headlines, summaries, fired alerts, source statuses
+and batches.
 
 Each builder takes the fields a test cares about and fills the rest with plain, valid values.
 """
@@ -13,6 +14,7 @@ from realtime_server.protocol import (
     IndexLevel,
     NewsItem,
     Quote,
+    SourceStatus,
     Summary,
     Update,
 )
@@ -59,6 +61,15 @@ def alert(alert_id: str, symbol: str = "AAPL") -> FiredAlert:
         id=alert_id, rule_id="r1", symbol=symbol, condition="above", threshold=1.0, price=2.0,
         ts=1, message=f"{symbol} rose above 1.00",
     )  # fmt: skip
+
+
+def source_status(state: str = "ok", clock: int = 1, **changes: object) -> SourceStatus:
+    """The simulator's status (`state`, its clock at `clock`), with any field changed."""
+    fields: dict[str, object] = {
+        "name": "simulator", "kind": "simulated", "label": "Simulated market", "state": state,
+        "clock": clock, "session": "always",
+    }  # fmt: skip
+    return SourceStatus.model_validate(fields | changes)
 
 
 def batch(*quotes: Quote, seq: int = 1) -> Batch:

@@ -22,6 +22,7 @@ from realtime_server.protocol import (
     Summary,
     Update,
 )
+from tests.support.market_data import source_status
 
 CHART = "bars:1m:AAPL"
 
@@ -239,3 +240,22 @@ def test_channels_refused_on_a_resubscription_are_handed_over_once() -> None:
     desk.fold([SubscriptionRefused(("price:ZZZ",), "unknown_symbol", "no such symbol")], 1)
     assert desk.take_refused() == {"price:ZZZ": "unknown_symbol"}
     assert desk.take_refused() == {}
+
+
+def test_the_sources_newest_status_is_handed_over_once_with_when_it_arrived() -> None:
+    desk = Desk()
+    desk.fold([reset("source", source_status(clock=10))], now_ms=4)
+    first = desk.take_source()
+    assert first is not None and first.clock == 10 and desk.source_at == 4
+    assert desk.take_source() is None
+    desk.fold(
+        [
+            batch(("source", source_status("retrying", clock=11))),
+            batch(("source", source_status("retrying", clock=12)), ("price:AAPL", quote("A", 1))),
+        ],
+        now_ms=7,
+    )
+    newest = desk.take_source()
+    assert newest is not None and (newest.state, newest.clock) == ("retrying", 12)
+    assert desk.source_at == 7 and "quotes" in desk.received_at
+    assert desk.take_source() is None

@@ -30,7 +30,15 @@ from marketpulse.streaming.tab_feed import (
     TabFeed,
 )
 from realtime_server.protocol import CatalogAck, Instrument, Position, Quote
-from tests.support.market_data import alert, bar, news, quote, summary, updates
+from tests.support.market_data import (
+    alert,
+    bar,
+    news,
+    quote,
+    source_status,
+    summary,
+    updates,
+)
 
 CHART = ("1m", "AAPL")
 CATALOG = CatalogAck(
@@ -74,6 +82,7 @@ def test_the_plan_is_the_views_subscription() -> None:
         "bars:1m:AAPL",
         "summary",
         "news",
+        "source",
     ]
     assert tab.plan(view(subject="u-1")).channels[-1] == "alerts:u-1"
 
@@ -279,3 +288,94 @@ def test_the_chart_follows_its_channel_from_the_first_event() -> None:
     )
     out = tab.deliver(view(), 2, no_metrics)
     assert out.chart is not None and [p["t"] for p in out.chart.points] == [0, 60_000]
+
+
+def test_the_source_badge_gets_each_new_status_in_words() -> None:
+    tab, _ = make()
+    tab.begin(view())
+    tab.desk.fold([updates(("source", source_status(clock=5)))], now_ms=9)
+    out = tab.deliver(view(), 10, no_metrics)
+    assert out.source is not None
+    assert (out.source.label, out.source.session, out.source.state) == (
+        "Simulated market",
+        "Open 24/7",
+        "ok",
+    )
+    assert tab.deliver(view(), 11, no_metrics).source is None  # nothing new
+
+
+def test_a_paused_tab_is_told_only_when_the_source_goes_down_or_comes_back() -> None:
+    tab, _ = make()
+    tab.begin(view())
+    tab.desk.fold([updates(("source", source_status(clock=1)))], now_ms=1)
+    assert tab.deliver(view(showing=False), 2, no_metrics).source is not None  # the first word
+    tab.desk.fold([updates(("source", source_status(clock=2)))], now_ms=3)
+    assert tab.deliver(view(showing=False), 4, no_metrics).source is None  # kept for later
+    down = source_status("retrying", clock=3, reason="no message for 30 s", retry_at=9_000)
+    tab.desk.fold([updates(("source", down))], now_ms=5)
+    told = tab.deliver(view(showing=False), 6, no_metrics).source
+    assert told is not None and (told.state, told.retry_at) == ("retrying", 9_000)
+    tab.desk.fold([updates(("source", source_status(clock=4)))], now_ms=7)
+    back = tab.deliver(view(showing=False), 8, no_metrics).source
+    assert back is not None and back.state == "ok"
+    tab.desk.fold([updates(("source", source_status(clock=5)))], now_ms=9)
+    assert tab.deliver(view(showing=False), 10, no_metrics).source is None
+    shown = tab.deliver(view(), 11, no_metrics).source  # shown again: the newest at once
+    assert shown is not None and shown.state == "ok"
+
+
+CRYPTO = CatalogAck(
+    id="c",
+    source="coinbase",
+    instruments=[
+        Instrument(symbol="BTC-USD", name="Bitcoin / USD", sector="Crypto"),
+        Instrument(symbol="ETH-USD", name="Ethereum / USD", sector="Crypto"),
+    ],
+)
+
+
+def test_a_guests_watchlist_of_another_market_starts_from_the_feeds_catalog() -> None:
+    tab, _ = make()
+    equities = view(chart=("1m", "AAPL"))
+    refused = {"price:AAPL": "unknown_symbol", "price:MSFT": "unknown_symbol"}
+    refused["bars:1m:AAPL"] = "unknown_symbol"
+    tab.took_sync(SyncResult(plan=tab.plan(equities), refused=refused, catalog=CRYPTO))
+    out = tab.deliver(equities, 1, no_metrics)
+    assert out.watchlist_start == ("BTC-USD", "ETH-USD")
+    assert out.chart_symbol == "BTC-USD"
+    assert out.notices == []  # no notice per symbol of the list the tab left
+    again = tab.deliver(
+        view(symbols=("BTC-USD", "ETH-USD"), chart=("1m", "BTC-USD")), 2, no_metrics
+    )
+    assert again.watchlist_start == () and again.chart_symbol == ""
+
+
+def test_a_users_list_is_theirs_but_a_chart_on_a_symbol_not_traded_here_moves() -> None:
+    tab, _ = make()
+    mixed = view(subject="u-1", user_id=7, symbols=("AAPL", "ETH-USD"))
+    tab.took_sync(SyncResult(plan=tab.plan(mixed), catalog=CRYPTO))
+    out = tab.deliver(mixed, 1, no_metrics)
+    assert out.watchlist_start == () and out.chart_symbol == "ETH-USD"
+    user = make()[0]
+    stranger = view(subject="u-1", user_id=7)
+    user.took_sync(SyncResult(plan=user.plan(stranger), catalog=CRYPTO))
+    kept = user.deliver(stranger, 1, no_metrics)
+    assert kept.watchlist_start == () and kept.chart_symbol == ""  # nothing to move to
+
+
+def test_a_watchlist_of_this_market_is_left_as_it_is() -> None:
+    tab, _ = make()
+    tab.took_sync(SyncResult(plan=tab.plan(view()), catalog=CATALOG))
+    out = tab.deliver(view(), 1, no_metrics)
+    assert out.watchlist_start == () and out.chart_symbol == ""
+
+
+def test_a_guests_default_list_partly_of_another_market_starts_from_the_catalog() -> None:
+    tab, _ = make()
+    partly = view(symbols=("BTC-USD", "AAPL"), chart=("1m", "BTC-USD"), default_watchlist=True)
+    tab.took_sync(SyncResult(plan=tab.plan(partly), catalog=CRYPTO))
+    assert tab.deliver(partly, 1, no_metrics).watchlist_start == ("BTC-USD", "ETH-USD")
+    edited = make()[0]  # a list the guest made is theirs: only the symbols refused go
+    mine = dataclasses.replace(partly, default_watchlist=False)
+    edited.took_sync(SyncResult(plan=edited.plan(mine), catalog=CRYPTO))
+    assert edited.deliver(mine, 1, no_metrics).watchlist_start == ()
