@@ -6,12 +6,15 @@ Every helper waits on a condition in the page (a selector, a URL, a predicate), 
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from playwright.sync_api import Page
 
 from tests.browser.conftest import CHART, INDICATOR, ROOT, wait_all_rows_filled, wait_live
+from tests.support.feed_server import FeedServerProcess
 
 PASSWORD = "a long test password"
 USER_MENU = '[data-testid="user-menu"]'
@@ -96,6 +99,26 @@ def toast_text(page: Page, fragment: str) -> str:
     toast = page.locator(TOAST, has_text=fragment)
     toast.wait_for(timeout=10_000)
     return toast.inner_text()
+
+
+# -- the feed's source --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def other_source(feed: FeedServerProcess, **env: str) -> Iterator[FeedServerProcess]:
+    """The session's feed server started again on its port with `env` (`FEED_SOURCE=replay`,
+    ...) for the block, so the session's app shows another market without a build of its own;
+    always started again as it was afterwards. The app's tabs reconnect by themselves."""
+    saved = dict(feed.env)
+    feed.stop()
+    feed.env.update(env)
+    try:
+        yield feed.restart()
+    finally:
+        feed.stop()
+        feed.env.clear()
+        feed.env.update(saved)
+        feed.restart()
 
 
 # -- settings --------------------------------------------------------------------------------
