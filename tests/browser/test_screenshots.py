@@ -3,12 +3,10 @@ light theme, each taken once the data is live (every watchlist row filled, the c
 movers and news in), and checked for sideways scrolling at each width.
 
 `dashboard-<width>-<theme>.png`; `dashboard-desktop.png` (1440, dark) and
-`dashboard-mobile.png` (375, dark) are the ones the README shows. One page per theme is
-resized from wide to narrow: the layout is CSS media queries and the chart follows its box.
-The other kinds of source are pictured too, at 1440 (dark), and checked at 375:
-`dashboard-replay.png` (the shipped replay of real history) and `dashboard-live.png` (a live
-source: the tests' fake Coinbase, its prices made up), with the session's feed server started
-again on their settings (`helpers.other_source`).
+`dashboard-mobile.png` (375, dark) are the ones the README shows (with `dashboard-replay.png`
+and `dashboard-live.png`, which `test_source_badge.py` takes while its feed runs them). One
+page per theme is resized from wide to narrow: the layout is CSS media queries and the chart
+follows its box.
 
 The suite writes them to a temporary folder and never touches the committed pictures;
 `./script/screenshots.sh` refreshes `docs/screenshots/` by pointing `SCREENSHOTS_DIR_ENV` there.
@@ -16,8 +14,6 @@ The suite writes them to a temporary folder and never touches the committed pict
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -26,14 +22,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import AppServer
-from tests.browser.helpers import (
-    choose_settings,
-    other_source,
-    wait_chart_drawn,
-    wait_dashboard_filled,
-)
-from tests.support.fake_exchange import FakeCoinbase
-from tests.support.feed_server import FeedServerProcess
+from tests.browser.helpers import choose_settings, wait_chart_drawn, wait_dashboard_filled
 
 SCREENSHOTS_DIR_ENV = "MARKETPULSE_SCREENSHOTS_DIR"
 """Where to write the pictures instead of a temporary folder (`./script/screenshots.sh`)."""
@@ -91,39 +80,3 @@ def test_dashboard_screenshots(
             names.append(README_COPIES[width, theme])
         for name in names:
             (screenshot_dir / name).write_bytes(image)
-
-
-@pytest.mark.parametrize("kind", ["replay", "live"])
-def test_other_sources_screenshots(
-    new_page: Callable[..., Page],
-    app_server: AppServer,
-    feed_server: FeedServerProcess,
-    kind: str,
-    screenshot_dir: Path,
-) -> None:
-    with contextlib.ExitStack() as stack:
-        env = {"FEED_SOURCE": "replay"}
-        if kind == "live":
-            products = ["BTC-USD", "ETH-USD", "SOL-USD"]
-            fake = stack.enter_context(FakeCoinbase(products))
-            env = {
-                "FEED_SOURCE": "coinbase",
-                "FEED_EXCHANGE_URL": fake.url,
-                "FEED_EXCHANGE_SYMBOLS": json.dumps(products),
-            }
-        stack.enter_context(other_source(feed_server, **env))
-        page = new_page()
-        page.goto(app_server.url)
-        wait_dashboard_filled(page)
-        page.wait_for_selector(f'[data-testid="source-badge"][data-kind="{kind}"][data-state="ok"]')
-        for viewport in (VIEWPORTS[-1], VIEWPORTS[0]):  # narrow first: the picture is wide
-            page.set_viewport_size(viewport)
-            page.wait_for_function(CHART_FITS_JS)
-            wait_chart_drawn(page)
-            overflow = page.evaluate(
-                "() => document.documentElement.scrollWidth - window.innerWidth"
-            )
-            assert overflow <= 0, f"{kind}: the page scrolls sideways by {overflow}px"
-        image = page.screenshot(animations="disabled")
-        assert len(image) > 10_000
-        (screenshot_dir / f"dashboard-{kind}.png").write_bytes(image)

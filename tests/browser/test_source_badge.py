@@ -5,7 +5,10 @@ that exchange goes away.
 The simulator is the session's feed server as it is. For the others the same feed server is
 started again, on its port, with the other source's settings (`other_source`), so the
 session's app build serves them all (building another app would rebuild the shared `.web`
-under the session's app); it is always put back as it was.
+under the session's app); it is always put back as it was. While it runs them, the README's
+pictures of a replay and of a live source are taken (`dashboard-replay.png`,
+`dashboard-live.png`, in `test_screenshots.py`'s folder), and the page is checked for sideways
+scrolling at 375 px, where the badge's words are longest.
 """
 
 from __future__ import annotations
@@ -13,11 +16,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser.conftest import AppServer, wait_live
-from tests.browser.helpers import other_source, wait_price_live, wait_symbols
+from tests.browser.conftest import MOBILE, AppServer, wait_live
+from tests.browser.helpers import (
+    other_source,
+    wait_chart_drawn,
+    wait_dashboard_filled,
+    wait_price_live,
+    wait_symbols,
+)
+from tests.browser.test_screenshots import screenshot_dir  # noqa: F401 - the fixture
 from tests.support.fake_exchange import FakeCoinbase
 from tests.support.feed_server import FeedServerProcess
 
@@ -28,6 +40,24 @@ SESSION = '[data-testid="source-session"]'
 
 def badge_kind(page: Page, kind: str, timeout_ms: float = 15_000) -> None:
     page.wait_for_selector(f'{BADGE}[data-kind="{kind}"][data-state="ok"]', timeout=timeout_ms)
+
+
+def picture(page: Page, folder: Path, name: str) -> None:
+    """The dashboard as it is now, at 1440 px (the README's picture of this source)."""
+    wait_chart_drawn(page)
+    image = page.screenshot(animations="disabled")
+    assert len(image) > 10_000
+    (folder / name).write_bytes(image)
+
+
+def no_sideways_scroll_at_375(page: Page) -> None:
+    """At 375 px the page fits its width, once the chart has followed its box."""
+    page.set_viewport_size(MOBILE)
+    overflow = "() => document.documentElement.scrollWidth - window.innerWidth"
+    try:
+        page.wait_for_function(f"() => ({overflow})() <= 0", timeout=5_000)
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"the page scrolls sideways by {page.evaluate(overflow)}px") from None
 
 
 def test_the_simulator_says_it_is_simulated_on_every_page_and_marks_its_headlines(
@@ -58,7 +88,10 @@ CLOCK = '[data-testid="source-clock"]'
 
 
 def test_a_replay_shows_its_replayed_day_and_its_clock_ticking(
-    new_page: Callable[..., Page], app_server: AppServer, feed_server: FeedServerProcess
+    new_page: Callable[..., Page],
+    app_server: AppServer,
+    feed_server: FeedServerProcess,
+    screenshot_dir: Path,  # noqa: F811 - the fixture imported above
 ) -> None:
     with other_source(feed_server, FEED_SOURCE="replay"):
         page = new_page()
@@ -78,6 +111,9 @@ def test_a_replay_shows_its_replayed_day_and_its_clock_ticking(
         # Quotes are stamped on the replayed clock, and aged on it: a row's dot is live.
         wait_price_live(page, "AAPL")
         page.wait_for_selector('[data-symbol="AAPL"] .mp-fresh-dot[data-freshness="live"]')
+        wait_dashboard_filled(page)
+        picture(page, screenshot_dir, "dashboard-replay.png")
+        no_sideways_scroll_at_375(page)
 
 
 PRODUCTS = ["BTC-USD", "ETH-USD"]
@@ -97,7 +133,10 @@ ANNOUNCER = '[data-testid="source-announcer"]'
 
 
 def test_a_live_exchange_is_named_has_no_news_and_its_outage_stales_every_widget(
-    new_page: Callable[..., Page], app_server: AppServer, feed_server: FeedServerProcess
+    new_page: Callable[..., Page],
+    app_server: AppServer,
+    feed_server: FeedServerProcess,
+    screenshot_dir: Path,  # noqa: F811 - the fixture imported above
 ) -> None:
     fake = FakeCoinbase(PRODUCTS).start()
     closed = False
@@ -123,6 +162,7 @@ def test_a_live_exchange_is_named_has_no_news_and_its_outage_stales_every_widget
             page.wait_for_selector(f'{CHART_LABEL}:has-text("BTC-USD")')
             wait_price_live(page, "BTC-USD")
             page.wait_for_selector('[data-widget="watchlist"][data-freshness="live"]')
+            picture(page, screenshot_dir, "dashboard-live.png")
 
             fake.go_silent()  # the exchange stops talking: the feed calls it dead
             page.wait_for_selector(f'{BADGE}[data-state="retrying"]', timeout=10_000)
@@ -145,6 +185,7 @@ def test_a_live_exchange_is_named_has_no_news_and_its_outage_stales_every_widget
             retry = page.inner_text(f'{TROUBLE} [data-testid="source-retry"]', timeout=5_000)
             assert re.fullmatch(r"retrying (in \d+ s|now)", retry), retry
             page.wait_for_function(ALL_STALE_JS, timeout=5_000)
+            no_sideways_scroll_at_375(page)
     finally:
         if not closed:
             fake.close()
