@@ -19,6 +19,7 @@ from realtime_server.config import Settings
 from realtime_server.logs import configure_logging
 from realtime_server.security.cli import add_token_commands
 from realtime_server.sources.base import SourceSetupError
+from realtime_server.transport import frame_limit, websocket_protocol
 
 log = logging.getLogger("realtime_server")
 
@@ -67,7 +68,8 @@ def main(argv: list[str] | None = None) -> None:
         host=settings.host,
         port=settings.port,
         log_config=None,
-        ws="websockets-sansio",
+        ws=websocket_protocol(settings.write_timeout_s, settings.send_buffer_bytes),
+        ws_max_size=frame_limit(settings),
         ws_per_message_deflate=settings.ws_compression,
         lifespan="on",
         timeout_graceful_shutdown=int(settings.shutdown_grace_s) + 1,

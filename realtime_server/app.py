@@ -77,6 +77,8 @@ class FeedService:
                 max_throttle_ms=settings.max_throttle_ms,
                 max_subscriptions=settings.max_subscriptions,
                 max_queue=settings.max_queue,
+                max_pending_bytes=settings.max_pending_bytes,
+                max_batch_wait_s=settings.max_batch_wait_s,
             ),
         )
         self.engine = MarketEngine(

@@ -108,6 +108,18 @@ class Settings(BaseSettings):
     max_queue: int = Field(default=1_000, ge=1)
     """Lossless messages a connection may have waiting before it is a slow consumer."""
     max_message_bytes: int = Field(default=64 * 1024, ge=1024)
+    """Largest request; frames over twice this close the connection before they are read."""
+    max_pending_bytes: int = Field(default=1024 * 1024, ge=64 * 1024)
+    """Bytes of updates a connection may have waiting for a flush, and bytes of replies and
+    batches waiting in its Engine.IO queue, before it is a slow consumer."""
+    max_batch_wait_s: float = Field(default=3.0, gt=0)
+    """Longest a flushed batch may wait for the connection's socket to take it before the
+    connection is a slow consumer."""
+    write_timeout_s: float = Field(default=10.0, gt=0)
+    """Longest a websocket write may wait for the client to read (and a closed connection
+    to finish closing) before its TCP connection is aborted."""
+    send_buffer_bytes: int = Field(default=256 * 1024, ge=4096)
+    """Kernel send buffer of each websocket connection (SO_SNDBUF)."""
 
     # Authentication
     require_auth: bool = False
@@ -142,6 +154,12 @@ class Settings(BaseSettings):
     message_rate: float = Field(default=50.0, gt=0)
     """Requests per second per connection (sustained)."""
     message_burst: int = Field(default=100, ge=1)
+    flood_burst: int = Field(default=100, ge=1)
+    """Requests refused for rate a connection may send (refilled at `message_rate`) before
+    it is closed with goodbye `policy`."""
+    policy_penalty_s: float = Field(default=30.0, ge=0)
+    """Seconds an address's new connections are refused (`rate_limited`) after one of its
+    connections was closed with goodbye `policy` (never the `app_addresses`; 0: none)."""
     api_rate_per_ip: float = Field(default=5.0, gt=0)
     """`/api/snapshot` and `/api/catalog` requests per second per IP address without a valid
     token (sustained); past it, `429 rate_limited` with `Retry-After`."""
@@ -178,6 +196,8 @@ class Settings(BaseSettings):
             raise ValueError("ssl_certfile and ssl_keyfile go together")
         if self.min_throttle_ms > self.max_throttle_ms:
             raise ValueError("min_throttle_ms must not exceed max_throttle_ms")
+        if self.max_batch_wait_s >= self.write_timeout_s:
+            raise ValueError("max_batch_wait_s must be below write_timeout_s")
         if self.exchange_backoff_s > self.exchange_backoff_max_s:
             raise ValueError("exchange_backoff_s must not exceed exchange_backoff_max_s")
         if self.source == "alpaca" and not (self.alpaca_key_id and self.alpaca_secret_key):

@@ -46,6 +46,8 @@ class HubLimits:
     max_throttle_ms: int = 5_000
     max_subscriptions: int = 500
     max_queue: int = 1_000
+    max_pending_bytes: int = 1024 * 1024
+    max_batch_wait_s: float = 3.0
 
 
 @dataclass(slots=True)
@@ -100,8 +102,16 @@ class Hub:
         on_flush: Callable[[list[Pending]], None] | None = None,
     ) -> ClientWriter:
         throttle_ms = self._clamp_throttle(DEFAULT_THROTTLE_MS)
+        limits = self.limits
         writer = ClientWriter(
-            sid, send, throttle_ms / 1000, self.limits.max_queue, on_overflow, on_flush
+            sid,
+            send,
+            throttle_ms / 1000,
+            limits.max_queue,
+            on_overflow,
+            on_flush,
+            max_pending_bytes=limits.max_pending_bytes,
+            max_wait=limits.max_batch_wait_s,
         )
         self.connections[sid] = Connection(writer, access, throttle_ms=throttle_ms)
         return writer

@@ -7,10 +7,13 @@ as one batch, at most once per `throttle` seconds and never while the previous b
 being sent (`send` returns once the batch has been taken for writing to the socket): a slow
 connection simply receives fewer, fresher batches.
 
-Only lossless messages can pile up. When more than `max_queue` of them wait, the connection
-is a slow consumer: the writer stops accepting updates and asks, once, for the connection to
-be closed (`on_overflow`), so server memory stays bounded. Offering never awaits, so
-publishing never waits on a client.
+What waits is bounded, so server memory is, and a connection that cannot keep up is told so
+within seconds: it is a slow consumer when more than `max_queue` lossless messages wait, when
+the updates waiting (conflated ones included: every new bar start is a key of its own, so a
+stalled connection's bars grow by one per symbol and second) pass `max_pending_bytes`
+encoded, or when a batch has not been taken within `max_wait` seconds of its flush. Then the
+writer stops accepting updates and asks, once, for the connection to be closed
+(`on_overflow`). Offering never awaits, so publishing never waits on a client.
 """
 
 from __future__ import annotations
@@ -66,8 +69,11 @@ class ClientWriter:
         "_task",
         "batches_sent",
         "conflated_drops",
+        "max_pending_bytes",
         "max_queue",
+        "max_wait",
         "overflowed",
+        "pending_bytes",
         "sid",
         "throttle",
         "updates_sent",
@@ -81,10 +87,17 @@ class ClientWriter:
         max_queue: int = 1000,
         on_overflow: Callable[[], None] | None = None,
         on_flush: Callable[[list[Pending]], None] | None = None,
+        *,
+        max_pending_bytes: int = 1024 * 1024,
+        max_wait: float = 3.0,
     ) -> None:
         self.sid = sid
         self.throttle = throttle
         self.max_queue = max_queue
+        self.max_pending_bytes = max_pending_bytes
+        self.max_wait = max_wait
+        self.pending_bytes = 0
+        """Encoded size of the updates waiting for the next flush."""
         self.conflated_drops = 0
         """Updates replaced before they were sent."""
         self.batches_sent = 0
@@ -128,43 +141,56 @@ class ClientWriter:
         if self._closed:
             return
         slot = channel if key is None else (channel, key)
-        if slot in self._conflated:
-            self.conflated_drops += 1
         wire = encoded if encoded is not None else encode_update(channel, seq, data)
+        replaced = self._conflated.get(slot)
+        if replaced is not None:
+            self.conflated_drops += 1
+            self.pending_bytes -= len(replaced[3])
         self._conflated[slot] = (channel, seq, data, wire)
-        self._schedule()
+        self._add_bytes(len(wire))
 
     def enqueue(self, channel: str, seq: int, data: Any, encoded: bytes | None = None) -> None:
         """Queue a lossless update behind every earlier one (`encoded`: as for `offer`)."""
         if self._closed:
             return
         if len(self._lossless) >= self.max_queue:
-            self._overflow()
+            self._overflow(f"more than {self.max_queue} lossless messages waiting")
             return
         wire = encoded if encoded is not None else encode_update(channel, seq, data)
         self._lossless.append((channel, seq, data, wire))
-        self._schedule()
+        self._add_bytes(len(wire))
 
     def discard(self, channels: set[str]) -> None:
         """Drop pending updates of channels the connection no longer follows."""
         self._conflated = {k: v for k, v in self._conflated.items() if v[0] not in channels}
         self._lossless = [item for item in self._lossless if item[0] not in channels]
+        self.pending_bytes = sum(len(item[3]) for item in self._lossless) + sum(
+            len(item[3]) for item in self._conflated.values()
+        )
 
     def close(self) -> None:
         """Stop: drop what is pending, and stop waiting on a batch still being delivered."""
         self._closed = True
         self._conflated.clear()
         self._lossless.clear()
+        self.pending_bytes = 0
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
         if self._task is not None:
             self._task.cancel()
 
-    def _overflow(self) -> None:
+    def _add_bytes(self, size: int) -> None:
+        self.pending_bytes += size
+        if self.pending_bytes > self.max_pending_bytes:
+            self._overflow(f"more than {self.max_pending_bytes} bytes of updates waiting")
+        else:
+            self._schedule()
+
+    def _overflow(self, reason: str) -> None:
         if not self.overflowed:
             self.overflowed = True
-            log.warning("slow consumer", extra={"sid": self.sid, "queued": len(self._lossless)})
+            log.warning("slow consumer", extra={"sid": self.sid, "reason": reason})
             if self._on_overflow is not None:
                 self._on_overflow()
         self.close()
@@ -183,6 +209,7 @@ class ClientWriter:
         items = self._lossless + list(self._conflated.values())
         self._lossless = []
         self._conflated = {}
+        self.pending_bytes = 0
         self._last_flush = self._loop.time()
         self._sending = True
         self.batches_sent += 1
@@ -194,7 +221,11 @@ class ClientWriter:
 
     async def _deliver(self, batch: bytes) -> None:
         try:
-            await self._send(batch)
+            async with asyncio.timeout(self.max_wait):
+                await self._send(batch)
+        except TimeoutError:
+            self._task = None  # not cancelled by the close below: it is this task
+            self._overflow(f"a batch not taken within {self.max_wait:g}s")
         except asyncio.CancelledError:
             return  # closed while the connection was not draining
         except Exception:

@@ -764,8 +764,8 @@ async def test_oversized_request_is_refused_and_the_connection_lives_on(
     auth_server, issuer, open_feed
 ) -> None:
     conn = await open_feed(auth_server.url, issuer.token(user("big")))
-    big = {"id": "big", "channels": ["price:AAPL"] * 900}  # ~10 KB encoded
-    assert len(json.dumps(big)) > 10_000
+    big = {"id": "big", "channels": ["price:AAPL"] * 200}  # ~2.6 KB encoded
+    assert MAX_MESSAGE_BYTES < len(json.dumps(big)) < 2 * MAX_MESSAGE_BYTES - 100  # a frame fits
     reply = ErrorAck.model_validate(await conn.call("subscribe", big))
     assert (reply.id, reply.error.code) == ("big", "message_too_large")
     PingAck.model_validate(await conn.ping())

@@ -8,10 +8,13 @@ import pytest
 
 from realtime_server.protocol.errors import ErrorCode
 from realtime_server.security.limits import (
+    Admission,
     ConnectionCounter,
     IpRules,
     KeyedBuckets,
     OriginPolicy,
+    PenaltyBox,
+    RequestBudget,
     TokenBucket,
 )
 
@@ -160,3 +163,29 @@ def test_origin_policy() -> None:
     assert not OriginPolicy([]).permits("https://app.example.com")
     with pytest.raises(ValueError, match="origin"):
         OriginPolicy(["ftp://files.example"])
+
+
+def test_a_budget_tells_an_overshoot_from_a_flood() -> None:
+    clock = FakeClock()
+    budget = RequestBudget(TokenBucket(10, 5, clock), flood_burst=3, clock=clock)
+    assert [budget.take() for _ in range(5)] == [Admission.ALLOWED] * 5
+    assert [budget.take() for _ in range(3)] == [Admission.LIMITED] * 3
+    assert budget.refused == 3
+    assert budget.take() is Admission.FLOODING
+    clock.advance(1.0)  # both buckets refill at the request rate
+    assert budget.take() is Admission.ALLOWED and budget.refused == 0
+    assert [budget.take() for _ in range(7)].count(Admission.FLOODING) == 0
+
+
+def test_a_penalty_ends_and_the_box_stays_bounded() -> None:
+    clock = FakeClock()
+    box = PenaltyBox(max_keys=2, clock=clock)
+    box.punish("10.0.0.1", 30)
+    assert box.remaining("10.0.0.1") == 30
+    clock.advance(29.5)
+    assert box.remaining("10.0.0.1") == pytest.approx(0.5)
+    clock.advance(1)
+    assert box.remaining("10.0.0.1") == 0
+    for ip in ("a", "b", "c"):
+        box.punish(ip, 10)
+    assert (box.remaining("a"), box.remaining("c")) == (0, 10)

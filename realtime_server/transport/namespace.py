@@ -1,16 +1,23 @@
-"""The Socket.IO transport: the only module that imports socketio.
+"""The `/feed` namespace: connections, requests, batches and the server's goodbyes.
 
 It turns Socket.IO connects, disconnects and events on `/feed` into guard, hub and handler
 calls, delivers each connection's batches as one `batch` event per flush, and closes
-connections the server decides to close (slow consumer, expired token, shutdown) with a
-`goodbye` event first. Every request, however malformed, is answered with an ack; nothing a
-client sends can raise out of here.
+connections the server decides to close (slow consumer, expired token, abuse, shutdown) with a
+`goodbye` event first, then their Engine.IO session, so that the socket closes too. Every
+request, however malformed, is answered with an ack (those the server cannot even read are
+answered by `server.FeedSocketServer`, through `refuse`); nothing a client sends can raise out
+of here.
+
+Every request, readable or not, is charged to the connection's `RequestBudget`: past its rate
+it is refused (`rate_limited`), and a client that keeps sending while refused is closed with
+goodbye `policy` (`reconnect: false`); its address is then refused at the door (HTTP 429
+`rate_limited`, `engine.FeedEngineServer`) for `FEED_POLICY_PENALTY_S`, unless it is one of
+the app's addresses.
 
 Batches skip python-socketio's `emit`: it would scan the payload for binary data twice, encode
-it again with the standard library's json, and make an asyncio task per emit. A batch arrives
-here already encoded (each update once, for all its subscribers: `hub.encoding`), so it is
-framed as a Socket.IO v5 EVENT packet (`2/feed,["batch",{...}]`) and handed straight to the
-connection's Engine.IO socket. python-socketio's own packets (acks, goodbye) use orjson.
+it again, and make an asyncio task per emit. A batch arrives here already encoded (each update
+once, for all its subscribers: `hub.encoding`), so it is framed as a Socket.IO v5 EVENT packet
+(`2/feed,["batch",{...}]`) and queued straight on the connection's Engine.IO session.
 """
 
 from __future__ import annotations
@@ -22,7 +29,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import orjson
 import socketio
 
 from realtime_server.config import Settings
@@ -43,44 +49,14 @@ from realtime_server.protocol import (
     request_id_of,
 )
 from realtime_server.security import AuditEvent, AuditLog
+from realtime_server.security.limits import Admission, RequestBudget
 
 log = logging.getLogger(__name__)
-
-HARD_FRAME_LIMIT = 1024 * 1024
-"""Engine.IO closes a connection that sends a larger frame; smaller oversized requests get a
-`message_too_large` error and the connection lives on."""
-
 
 BATCH_PACKET_PREFIX = f'2{NAMESPACE},["{EVENT_BATCH}",'
 """A Socket.IO v5 EVENT packet on our namespace, up to its payload (no ack id)."""
 LATENCY_SAMPLE_EVERY = 8
 """`feed_delivery_latency_seconds` observes one flush in this many (over all connections)."""
-
-
-class _OrjsonCodec:
-    """The `json` python-socketio encodes its packets with: orjson out, the standard in.
-
-    Decoding stays with the standard library, which reads whatever a client may send (orjson
-    refuses integers past 64 bits); requests are small, replies (snapshots) are not.
-    """
-
-    @staticmethod
-    def dumps(obj: Any, **_options: Any) -> str:
-        return orjson.dumps(obj).decode()
-
-    loads = staticmethod(json.loads)
-
-
-def create_socket_server(settings: Settings) -> socketio.AsyncServer:
-    """The Socket.IO server. Origins are checked by the guard (with a code), not here."""
-    return socketio.AsyncServer(
-        async_mode="asgi",
-        cors_allowed_origins="*",
-        max_http_buffer_size=max(HARD_FRAME_LIMIT, 2 * settings.max_message_bytes),
-        json=_OrjsonCodec,
-        logger=False,
-        engineio_logger=False,
-    )
 
 
 class FeedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]  # python-socketio is untyped (Any)
@@ -104,6 +80,9 @@ class FeedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]  # python-so
         self.audit = audit
         self.peers: dict[str, Peer] = {}
         self.accepting = True
+        self._budgets: dict[str, RequestBudget] = {}
+        self._sessions: dict[str, str] = {}
+        """Engine.IO session of each connection."""
         self._tasks: set[asyncio.Task[None]] = set()
         self._flushes = 0
 
@@ -132,7 +111,7 @@ class FeedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]  # python-so
         )
 
     async def close(self, sid: str, code: DisconnectCode, message: str) -> None:
-        """Tell a connection why it is being closed, then close it."""
+        """Tell a connection why it is being closed, then close it (and its session)."""
         peer = self.peers.get(sid)
         if peer is None or peer.closing:
             return
@@ -156,6 +135,42 @@ class FeedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]  # python-so
         delay = max(0.0, deadline - time.time())
         peer.expiry = loop.call_at(loop.time() + delay, self._expire, peer.sid)
 
+    def charge(self, sid: str, request_id: str | None) -> dict[str, Any] | None:
+        """Take one request from the connection's budget; the refusal if it is spent.
+
+        Every request is charged before it is dispatched (`server.FeedSocketServer`), and
+        so is every packet that is no request (`refuse`). A client that keeps sending once
+        refused is closed with goodbye `policy`.
+        """
+        peer, budget = self.peers.get(sid), self._budgets.get(sid)
+        if peer is None or budget is None:
+            return error_ack(request_id, ErrorCode.UNAVAILABLE, "connection closing")
+        peer.requests += 1
+        admission = budget.take()
+        if admission is Admission.ALLOWED:
+            return None
+        if admission is Admission.FLOODING and not peer.closing:
+            self.audit.record(DisconnectCode.POLICY.value, sid=sid, ip=peer.ip, user=peer.user)
+            apps = self.guard.app_addresses
+            if apps is None or not apps.permits(peer.ip):  # the app speaks for many users
+                self.server.penalties.punish(peer.ip, self.settings.policy_penalty_s)
+            message = "kept sending past the request rate; do not reconnect automatically"
+            self._spawn(self.close(sid, DisconnectCode.POLICY, message))
+        elif admission is Admission.LIMITED and budget.refused == 1:  # once per episode
+            self.audit.record(AuditEvent.RATE_LIMITED, sid=sid, user=peer.user)
+        retry = peer.bucket.retry_after()
+        return self._refusal(
+            request_id, ErrorCode.RATE_LIMITED, f"too many requests; retry in {retry:.2f}s"
+        )
+
+    def refuse(self, sid: str, code: ErrorCode, message: str) -> dict[str, Any]:
+        """A packet the server could not take as a request: charged, answered with `code`."""
+        return self.charge(sid, None) or self._refusal(None, code, message)
+
+    def backlogged(self, sid: str) -> None:
+        """Replies and batches wait unread past `FEED_MAX_PENDING_BYTES`: a slow consumer."""
+        self._overflow(sid)
+
     def _connect(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
         ip = _peer_ip(environ)
         if not self.accepting:
@@ -166,11 +181,11 @@ class FeedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]  # python-so
         except RequestError as exc:
             raise _refused(exc) from None
         self.peers[sid] = peer
-
-        eio_sid = self.server.manager.eio_sid_from_sid(sid, self.namespace)
+        self._budgets[sid] = RequestBudget(peer.bucket, self.settings.flood_burst)
+        eio_sid = self._sessions[sid] = self.server.manager.eio_sid_from_sid(sid, self.namespace)
 
         async def send(batch: bytes) -> None:
-            await self.server.eio.send(eio_sid, BATCH_PACKET_PREFIX + batch.decode() + "]")
+            await self.server.send_text(eio_sid, BATCH_PACKET_PREFIX + batch.decode() + "]")
             await self._written(eio_sid)
 
         self.hub.connect(sid, send, peer, self._on_overflow(sid), self._observe_flush)
@@ -180,6 +195,10 @@ class FeedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]  # python-so
 
     def _disconnect(self, sid: str, reason: str) -> None:
         peer = self.peers.pop(sid, None)
+        self._budgets.pop(sid, None)
+        eio_sid = self._sessions.pop(sid, None)
+        if eio_sid is not None:  # the session serves nothing else: end it, and its socket
+            self._spawn(self.server.end_session(eio_sid))
         if peer is None:
             return
         self.hub.disconnect(sid)
@@ -189,58 +208,54 @@ class FeedNamespace(socketio.AsyncNamespace):  # type: ignore[misc]  # python-so
 
     async def _request(self, sid: str, event: str, payloads: tuple[Any, ...]) -> dict[str, Any]:
         first = payloads[0] if payloads else None
+        request_id = request_id_of(first)
         peer = self.peers.get(sid)
         if peer is None:
-            return error_ack(request_id_of(first), ErrorCode.UNAVAILABLE, "connection closing")
-        peer.requests += 1
-        if not peer.bucket.try_take():
-            self.audit.record(AuditEvent.RATE_LIMITED, sid=sid, user=peer.user)
-            self.metrics.request_errors.labels(ErrorCode.RATE_LIMITED.value).inc()
-            retry = peer.bucket.retry_after()
-            return error_ack(
-                request_id_of(first),
-                ErrorCode.RATE_LIMITED,
-                f"too many requests; retry in {retry:.2f}s",
-            )
+            return error_ack(request_id, ErrorCode.UNAVAILABLE, "connection closing")
         if not self.handlers.handles(event):
-            self.metrics.request_errors.labels(ErrorCode.UNKNOWN_EVENT.value).inc()
-            return error_ack(
-                request_id_of(first), ErrorCode.UNKNOWN_EVENT, f"unknown event: {str(event)[:64]!r}"
+            return self._refusal(
+                request_id, ErrorCode.UNKNOWN_EVENT, f"unknown event: {str(event)[:64]!r}"
             )
         if len(payloads) != 1:
-            return error_ack(
-                request_id_of(first),
+            return self._refusal(
+                request_id,
                 ErrorCode.BAD_REQUEST,
                 f"{event} takes exactly one payload argument, got {len(payloads)}",
             )
         if _encoded_size(first) > self.settings.max_message_bytes:
-            self.metrics.request_errors.labels(ErrorCode.MESSAGE_TOO_LARGE.value).inc()
-            return error_ack(
-                request_id_of(first),
+            return self._refusal(
+                request_id,
                 ErrorCode.MESSAGE_TOO_LARGE,
                 f"requests are limited to {self.settings.max_message_bytes} bytes",
             )
         return await self.handlers.handle(peer, event, first)
 
+    def _refusal(self, request_id: str | None, code: ErrorCode, message: str) -> dict[str, Any]:
+        self.metrics.request_errors.labels(code.value).inc()
+        return error_ack(request_id, code, message)
+
     async def _written(self, eio_sid: str) -> None:
         """Wait until Engine.IO's writer has taken every packet queued for `eio_sid`.
 
-        `emit` only appends to Engine.IO's per-socket queue, which is unbounded; its writer
-        takes packets off it one socket write at a time. Waiting here keeps the writer's
-        `sending` flag up while a connection's socket is not draining, so that its conflated
-        updates conflate and its lossless ones count towards the slow-consumer bound, instead
-        of piling up unseen in that queue. The writer cancels this wait when it closes.
+        Engine.IO's writer takes packets off the session's queue one socket write at a time.
+        Waiting here keeps the writer's `sending` flag up while a connection's socket is not
+        draining, so that its conflated updates conflate and its pending bytes count towards
+        the slow-consumer bounds, instead of piling up unseen in that queue. The writer
+        cancels this wait when it closes, and cuts the connection when it lasts too long.
         """
         socket = self.server.eio.sockets.get(eio_sid)
         if socket is not None:  # None: already gone
             await socket.queue.join()
 
     def _on_overflow(self, sid: str) -> Callable[[], None]:
-        def overflow() -> None:
-            self.audit.record(AuditEvent.SLOW_CONSUMER, sid=sid)
-            self._spawn(self.close(sid, DisconnectCode.SLOW_CONSUMER, "too far behind the feed"))
+        return lambda: self._overflow(sid)
 
-        return overflow
+    def _overflow(self, sid: str) -> None:
+        peer = self.peers.get(sid)
+        if peer is None or peer.closing:
+            return
+        self.audit.record(AuditEvent.SLOW_CONSUMER, sid=sid)
+        self._spawn(self.close(sid, DisconnectCode.SLOW_CONSUMER, "too far behind the feed"))
 
     def _expire(self, sid: str) -> None:
         peer = self.peers.get(sid)
