@@ -69,6 +69,7 @@ const state = {
   connected: false,
   transport: null,
   subscribeAck: null,
+  subscribeAckRead: false, // set as the ack packet is read, before any packet behind it
   batches: 0,
   updates: 0,
   batchesBeforeAck: 0,
@@ -116,7 +117,7 @@ socket.on("batch", (batch) => {
     return;
   }
   state.batches += 1;
-  if (state.subscribeAck === null) state.batchesBeforeAck += 1;
+  if (!state.subscribeAckRead) state.batchesBeforeAck += 1;
   for (const { channel, seq } of batch.updates) {
     state.updates += 1;
     state.channelsSeen.add(channel);
@@ -138,18 +139,31 @@ socket.on("connect", () => {
 
 // ----- the session ---------------------------------------------------------------------------
 
-function request(event, payload) {
-  // Every request is sent with an acknowledgement; the server answers each one.
-  return socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload);
+function request(event, payload, onRead = () => {}) {
+  // Every request is sent with an acknowledgement; the server answers each one. `onRead` runs
+  // in the ack's callback, as its packet is read: the code after an `await` runs later, after
+  // every packet that came in the same read (under load, the batches behind the ack).
+  return new Promise((resolve, reject) => {
+    socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, reply) => {
+      if (err) {
+        reject(err);
+        return;
+      }
+      onRead(reply);
+      resolve(reply);
+    });
+  });
 }
 
 async function run() {
   state.stage = "subscribe";
-  const ack = await request("subscribe", {
-    id: "sub-1",
-    channels: CHANNELS,
-    throttle_ms: THROTTLE_MS,
-  });
+  const ack = await request(
+    "subscribe",
+    { id: "sub-1", channels: CHANNELS, throttle_ms: THROTTLE_MS },
+    () => {
+      state.subscribeAckRead = true;
+    },
+  );
   if (!ack || ack.ok !== true || ack.id !== "sub-1") {
     finish(1, { failure: "subscribe refused", ack });
     return;
