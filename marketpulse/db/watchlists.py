@@ -57,15 +57,6 @@ def remove_symbol(session: Session, user_id: int, raw: str) -> list[str]:
     return updated
 
 
-def drop_symbols(session: Session, user_id: int, symbols: Sequence[str]) -> list[str]:
-    """Remove every one of `symbols` that is on the list (the feed refused them)."""
-    updated = load_symbols(session, user_id)
-    for symbol in symbols:
-        if symbol in updated:
-            updated = remove_symbol(session, user_id, symbol)
-    return updated
-
-
 def move_symbol(session: Session, user_id: int, raw: str, index: int) -> list[str]:
     """Move a symbol to position `index` (clamped); `WatchlistError` when it is not there."""
     symbol = normalize_symbol(raw)

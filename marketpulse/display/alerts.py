@@ -20,6 +20,8 @@ from realtime_server.protocol import SYMBOL_PATTERN, AlertCondition, AlertRule, 
 
 MAX_NOTE = 200
 """The protocol's limit on a rule's note (`alert_create.note`)."""
+MAX_PRICE_DECIMALS = 8
+"""Most decimal places an alert's price is shown with (a satoshi)."""
 MAX_THRESHOLD = 1e9
 """The protocol's exclusive upper bound on a threshold."""
 MAX_MOVE_PCT = 100.0
@@ -83,10 +85,17 @@ def format_percent(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") + "%"
 
 
+def format_alert_price(value: float) -> str:
+    """A threshold or trade price with the places it has: cents at least (`230.00`), more
+    for a coin's (`0.12345`), at most `MAX_PRICE_DECIMALS`."""
+    fraction = f"{value:.{MAX_PRICE_DECIMALS}f}".rstrip("0").partition(".")[2]
+    return format_price(value, max(2, len(fraction)))
+
+
 def _threshold_text(condition: AlertCondition | str, threshold: float) -> str:
     if condition == AlertCondition.MOVE_PCT:
         return format_percent(threshold)
-    return format_price(threshold)
+    return format_alert_price(threshold)
 
 
 def describe_rule(
@@ -99,9 +108,9 @@ def describe_rule(
     without a reference price)."""
     if condition == AlertCondition.MOVE_PCT:
         text = f"{symbol} moves {format_percent(threshold)}"
-        return f"{text} from {format_price(reference_price)}" if reference_price else text
+        return f"{text} from {format_alert_price(reference_price)}" if reference_price else text
     if condition in (AlertCondition.ABOVE, AlertCondition.BELOW):
-        return f"{symbol} {AlertCondition(condition).value} {format_price(threshold)}"
+        return f"{symbol} {AlertCondition(condition).value} {format_alert_price(threshold)}"
     return f"{symbol} {condition} {threshold:g}"
 
 
@@ -125,7 +134,7 @@ def fired_row(alert: FiredAlert) -> FiredAlertRow:
         rule_id=alert.rule_id,
         symbol=alert.symbol,
         message=alert.message,
-        price=format_price(alert.price),
+        price=format_alert_price(alert.price),
         ts=alert.ts,
     )
 

@@ -1,6 +1,7 @@
 """The watchlist's display rows: feed quotes turned into the strings and flags the table shows.
 
-Pure Python (no Reflex), so the shaping rules are unit-tested on their own: number formats,
+Pure Python (no Reflex), so the shaping rules are unit-tested on their own: number formats
+(prices and changes with the product's own decimal places, from the feed's catalog),
 ▲/▼ with a plus or minus sign (U+2212), the trend colour, and the price flash, which restarts
 per change through a per-row counter (`tick`) but at most `MAX_FLASHES_PER_S` times a second
 per cell (WCAG 2.3.1).
@@ -11,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 
+from marketpulse.display.catalog import DEFAULT_DECIMALS, Catalog
 from realtime_server.protocol import Quote
 
 MAX_FLASHES_PER_S = 3
@@ -43,6 +45,8 @@ class QuoteRow:
     """Counts the flashes started; the price element's key, so each new value restarts it."""
     flashed_at: int = 0
     """When (ms) the latest flash started, for the flash rate limit."""
+    decimals: int = DEFAULT_DECIMALS
+    """Decimal places of the price and change, from the feed's catalog."""
 
 
 def initial_rows(names: Mapping[str, str]) -> list[QuoteRow]:
@@ -51,30 +55,36 @@ def initial_rows(names: Mapping[str, str]) -> list[QuoteRow]:
 
 
 def reshape_rows(
-    rows: Iterable[QuoteRow], symbols: Sequence[str], names: Mapping[str, str]
+    rows: Iterable[QuoteRow], symbols: Sequence[str], catalog: Catalog
 ) -> list[QuoteRow]:
     """Rows for `symbols`, in that order: a symbol's existing row is kept (as a fresh copy, see
-    `apply_quotes`), a new symbol gets a placeholder row named by `names` ("" unknown)."""
+    `apply_quotes`), a new symbol gets a placeholder row named and quoted as `catalog` says
+    ("" and cents when it does not know the symbol)."""
     by_symbol = {row.symbol: row for row in rows}
     return [
         dataclasses.replace(by_symbol[symbol])
         if symbol in by_symbol
-        else QuoteRow(symbol=symbol, name=names.get(symbol, ""))
+        else QuoteRow(
+            symbol=symbol,
+            name=catalog.name(symbol),
+            decimals=catalog.price_decimals(symbol),
+        )
         for symbol in symbols
     ]
 
 
-def format_price(value: float) -> str:
-    return f"{value:,.2f}"
+def format_price(value: float, decimals: int = DEFAULT_DECIMALS) -> str:
+    """`1,234.56` with `decimals` places (`64,012.5` for a coin quoted in tenths)."""
+    return f"{value:,.{decimals}f}"
 
 
-def format_change(change: float) -> str:
+def format_change(change: float, decimals: int = DEFAULT_DECIMALS) -> str:
     """`▲ +1.23`, `▼ U+2212 1.23`, or `0.00`: arrow and sign, so colour is never the only cue."""
     if change > 0:
-        return f"▲ +{change:,.2f}"
+        return f"▲ +{change:,.{decimals}f}"
     if change < 0:
-        return f"▼ {MINUS}{-change:,.2f}"
-    return "0.00"
+        return f"▼ {MINUS}{-change:,.{decimals}f}"
+    return f"{0:.{decimals}f}"
 
 
 def format_change_pct(change_pct: float) -> str:
@@ -107,8 +117,8 @@ def apply_quote(row: QuoteRow, quote: Quote, now_ms: int) -> QuoteRow:
     updated = dataclasses.replace(
         row,
         price=quote.last,
-        last=format_price(quote.last),
-        change=format_change(quote.change),
+        last=format_price(quote.last, row.decimals),
+        change=format_change(quote.change, row.decimals),
         change_pct=format_change_pct(quote.change_pct),
         volume=format_volume(quote.volume),
         ts=quote.ts,

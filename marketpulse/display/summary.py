@@ -10,8 +10,9 @@ breadth, empty mover lists.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
+from marketpulse.display.catalog import Catalog
 from marketpulse.display.quotes import (
     format_change,
     format_change_pct,
@@ -74,31 +75,31 @@ def index_tile(level: IndexLevel) -> IndexTile:
     )
 
 
-def mover_row(mover: Mover, names: Mapping[str, str]) -> MoverRow:
-    """The row for one mover, named by `names` ("" when unknown)."""
+def mover_row(mover: Mover, catalog: Catalog) -> MoverRow:
+    """The row for one mover, named and quoted as `catalog` says ("" when unknown)."""
     return MoverRow(
         symbol=mover.symbol,
-        name=names.get(mover.symbol, ""),
-        last=format_price(mover.last),
+        name=catalog.name(mover.symbol),
+        last=format_price(mover.last, catalog.price_decimals(mover.symbol)),
         change_pct=format_change_pct(mover.change_pct),
         volume=format_volume(mover.volume),
         trend=trend_of(mover.change_pct),
     )
 
 
-def _rows(movers: Iterable[Mover], names: Mapping[str, str]) -> list[MoverRow]:
-    return [mover_row(mover, names) for mover in movers]
+def _rows(movers: Iterable[Mover], catalog: Catalog) -> list[MoverRow]:
+    return [mover_row(mover, catalog) for mover in movers]
 
 
-def summary_view(summary: Summary, names: Mapping[str, str]) -> SummaryView:
+def summary_view(summary: Summary, catalog: Catalog) -> SummaryView:
     """The display form of `summary`, in the feed's order (indices as listed, movers ranked)."""
     return SummaryView(
         indices=[index_tile(level) for level in summary.indices],
         advancers=summary.advancers,
         decliners=summary.decliners,
         unchanged=summary.unchanged,
-        gainers=_rows(summary.gainers, names),
-        losers=_rows(summary.losers, names),
-        most_active=_rows(summary.most_active, names),
+        gainers=_rows(summary.gainers, catalog),
+        losers=_rows(summary.losers, catalog),
+        most_active=_rows(summary.most_active, catalog),
         ts=summary.ts,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
+from marketpulse.display.catalog import DEFAULT_DECIMALS
 from marketpulse.display.chart import CHART_MODES, DEFAULT_INTERVAL, INTERVALS, plain_point
 from marketpulse.display.quotes import PLACEHOLDER, format_price
 from marketpulse.state.catalog import CatalogState
@@ -37,6 +38,8 @@ class ChartState(rx.State):
     last_price: rx.Field[str] = rx.field(PLACEHOLDER)
     company: rx.Field[str] = rx.field("")
     """The chart's company, named by the feed's catalog ("" until it arrives)."""
+    _decimals: int = DEFAULT_DECIMALS
+    """Decimal places of the chart's prices, from the feed's catalog."""
 
     @rx.var
     def label(self) -> str:
@@ -92,11 +95,15 @@ class ChartState(rx.State):
         else:
             self.tail = [plain_point(point) for point in delta.points]
         if delta.points:
-            self.last_price = format_price(delta.points[-1]["c"])
+            self.last_price = format_price(delta.points[-1]["c"], self._decimals)
+
+    def _describe(self, company: str, decimals: int) -> None:
+        """Name the chart's company and quote its prices as the feed's catalog says."""
+        self.company, self._decimals = company, decimals
 
     def _follow_symbol(self, symbol: str) -> None:
         """Chart `symbol` instead (the feed does not trade the one followed)."""
-        self.symbol, self.company = symbol, ""
+        self.symbol, self.company, self._decimals = symbol, "", DEFAULT_DECIMALS
         self._clear()
 
     def _clear(self) -> None:

@@ -15,9 +15,8 @@ The loop, with every network wait outside the state lock:
 2. in one short `async with self` block: read a `TabView` from the states, ask the `TabFeed`
    for this round's `Delivery`, and write it into the states;
 3. after the block: sync the subscription to the plan (`TabSubscription.reconcile`, a task of
-   its own), send alert requests (`AlertJobs`), drop refused symbols from the stored
-   watchlist (only while the tab's login is live), reconnect if the user asked, and send the
-   round's notices as toasts.
+   its own), send alert requests (`AlertJobs`), reconnect if the user asked, and send the round's
+   notices as toasts.
 There is no second timer on this side: the feed server already conflates per throttle window.
 """
 
@@ -33,11 +32,7 @@ import reflex as rx
 from reflex.event import EventSpec, EventType
 
 from marketpulse.auth.feed_tokens import mint_feed_token, signing_ready
-from marketpulse.auth.session_cookie import login_digest
 from marketpulse.config import get_config
-from marketpulse.db import watchlists
-from marketpulse.db.offload import run_db
-from marketpulse.db.signed_in import LoginEndedError, as_signed_in
 from marketpulse.feed import ConnectionStatus, FeedClientConfig, LinkState
 from marketpulse.state.alerts import AlertsState
 from marketpulse.state.announcer import AnnouncerState
@@ -78,17 +73,6 @@ def _toast(notice: Notice) -> EventSpec:
     return show(notice.text, id=notice.key) if notice.key else show(notice.text)
 
 
-async def _drop_stored(login: str, user_id: int, symbols: tuple[str, ...]) -> None:
-    """Drop refused symbols from the user's stored list, if the tab's login is still live (if
-    not, the tab's login watcher makes it a guest)."""
-    try:
-        await run_db(
-            as_signed_in, login, user_id, lambda db, uid: watchlists.drop_symbols(db, uid, symbols)
-        )
-    except LoginEndedError:
-        logger.debug("refused symbols not dropped: the tab's login has ended")
-
-
 def _subscription() -> TabSubscription:
     config = get_config()
     client = FeedClientConfig(
@@ -126,7 +110,6 @@ class FeedState(rx.State):
                 if self._lease != lease:
                     return
                 view, _ = await self._read()
-                login = login_digest(self.router.headers.cookie)
             subscription.start(tab.begin(view))
             while True:
                 tab.desk.fold(await subscription.next_events(IDLE_WAKE_S), _now_ms())
@@ -145,8 +128,6 @@ class FeedState(rx.State):
                 requests = tab.alert_requests(view, subscription.state is LinkState.LIVE)
                 if requests and subscription.client is not None:
                     jobs.submit(subscription.client, requests)
-                if delivery.drop_stored is not None:
-                    await _drop_stored(login, *delivery.drop_stored)
                 if reconnect:
                     await subscription.reconnect_now(plan)
                 for toast in toasts:
@@ -204,9 +185,6 @@ class FeedState(rx.State):
         if delivery.source is not None:
             source = await self.get_state(SourceState)
             source._apply(delivery.source, _now_ms())
-        if delivery.dropped:
-            watchlist = await self.get_state(WatchlistState)
-            watchlist._drop(list(delivery.dropped))
         if delivery.watchlist_start:
             watchlist = await self.get_state(WatchlistState)
             watchlist._set(list(delivery.watchlist_start))
@@ -216,15 +194,15 @@ class FeedState(rx.State):
         if delivery.watchlist is not None:
             quotes = await self.get_state(QuotesState)
             quotes._show(delivery.watchlist, _now_ms())
-        if delivery.chart is not None or delivery.chart_company is not None:
+        if delivery.chart is not None or delivery.chart_instrument is not None:
             chart = await self.get_state(ChartState)
+            if delivery.chart_instrument is not None:
+                chart._describe(*delivery.chart_instrument)
             if delivery.chart is not None:
                 chart._apply(delivery.chart)
-            if delivery.chart_company is not None:
-                chart.company = delivery.chart_company
         if delivery.summary is not None:
             market = await self.get_state(MarketState)
-            market._apply(delivery.summary, delivery.movers, delivery.names)
+            market._apply(delivery.summary, delivery.movers, delivery.named_by)
         if delivery.news is not None:
             news = await self.get_state(NewsState)
             news._apply(delivery.news.rows, delivery.news.fresh, list(delivery.news.symbols))

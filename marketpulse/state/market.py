@@ -7,10 +7,9 @@ left alone while that widget is folded, and caught up when it opens.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import reflex as rx
 
+from marketpulse.display.catalog import Catalog
 from marketpulse.display.summary import IndexTile, MoverRow, summary_view
 from realtime_server.protocol import Summary
 
@@ -26,10 +25,10 @@ class MarketState(rx.State):
     losers: rx.Field[list[MoverRow]] = rx.field(default_factory=list)
     most_active: rx.Field[list[MoverRow]] = rx.field(default_factory=list)
 
-    def _apply(self, summary: Summary, movers: bool, names: Mapping[str, str]) -> None:
+    def _apply(self, summary: Summary, movers: bool, catalog: Catalog) -> None:
         """Show `summary` in the header strip, and in the movers lists when `movers` (the
         widget is open: a folded one is sent nothing)."""
-        view = summary_view(summary, names)
+        view = summary_view(summary, catalog)
         self.indices = view.indices
         self.advancers, self.decliners, self.unchanged = (
             view.advancers,

@@ -69,7 +69,7 @@ class QuotesState(rx.State):
 
     def _show(self, delivery: WatchlistDelivery, now_ms: int) -> None:
         """Show the watchlist's symbols with the quotes that moved since the last showing."""
-        self._book.follow(delivery.symbols, delivery.names)
+        self._book.follow(delivery.symbols, delivery.named_by)
         self._book.apply(delivery.moved, now_ms)
         self._render()
 

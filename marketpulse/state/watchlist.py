@@ -109,10 +109,6 @@ class WatchlistState(rx.State):
         self._user_id = user_id
         self._set(symbols)
 
-    def _drop(self, symbols: list[str]) -> None:
-        """Forget symbols the feed refused (already removed from the database)."""
-        self._set([symbol for symbol in self.symbols if symbol not in symbols])
-
     def _set(self, symbols: list[str]) -> None:
         self.symbols = list(symbols)
         self._version += 1

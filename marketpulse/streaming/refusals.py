@@ -7,12 +7,12 @@ from marketpulse.feed import ConnectionStatus, LinkState
 from realtime_server.protocol import ErrorCode
 
 REFUSAL_MESSAGES: dict[str, str] = {
-    ErrorCode.UNKNOWN_SYMBOL: "{symbol} is not traded on this feed, so it was removed.",
-    ErrorCode.INVALID_CHANNEL: "{symbol} is not a valid symbol, so it was removed.",
-    ErrorCode.FORBIDDEN: "You may not view {symbol}, so it was removed.",
+    ErrorCode.UNKNOWN_SYMBOL: "{symbol} is not traded on this feed, so it is not shown.",
+    ErrorCode.INVALID_CHANNEL: "{symbol} is not a valid symbol, so it is not shown.",
+    ErrorCode.FORBIDDEN: "You may not view {symbol}, so it is not shown.",
 }
 REFUSED_CODES = frozenset(REFUSAL_MESSAGES)
-"""Codes that refuse a channel for good: it is dropped, never retried."""
+"""Codes that refuse a channel for good: it is not shown, nor asked for again."""
 
 
 def refusal_message(symbol: str, code: str) -> str:

@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Literal
 
-from marketpulse.display.catalog import Catalog
+from marketpulse.display.catalog import EMPTY_CATALOG, Catalog
 from marketpulse.display.news import NewsRow
 from marketpulse.display.source import SourceView
 from marketpulse.feed import ConnectionStatus, FeedMetricsSnapshot
@@ -59,11 +59,12 @@ class Notice:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class WatchlistDelivery:
-    """The watchlist's rows to show: its symbols, named, with the quotes that moved."""
+    """The watchlist's rows to show: its symbols, with the quotes that moved, and the catalog
+    that names them and says how their prices are quoted."""
 
     symbols: tuple[str, ...]
     moved: Mapping[str, Quote]
-    names: Mapping[str, str]
+    named_by: Catalog
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -83,21 +84,18 @@ class Delivery:
     link: ConnectionStatus | None = None
     metrics: FeedMetricsSnapshot | None = None
     watchlist: WatchlistDelivery | None = None
-    dropped: tuple[str, ...] = ()
-    """Watchlist symbols the feed refused: off the list (and the stored list, see below)."""
     watchlist_start: tuple[str, ...] = ()
     """A guest's new watchlist, from the feed's catalog: the one it had is of another market."""
     chart_symbol: str = ""
     """The symbol the chart moves to: the one it follows is not traded by this feed."""
-    drop_stored: tuple[int, tuple[str, ...]] | None = None
-    """(user id, symbols) to remove from the stored watchlist, after the lock."""
     chart: ChartDelta | None = None
-    chart_company: str | None = None
-    """The name of the chart's company, when it changed."""
+    chart_instrument: tuple[str, int] | None = None
+    """The chart's company name and its prices' decimal places, when they changed."""
     summary: Summary | None = None
     movers: bool = False
     """Show the summary's movers lists too (the movers widget is open)."""
-    names: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    named_by: Catalog = EMPTY_CATALOG
+    """The catalog that names and quotes this round's symbols (the summary's movers)."""
     """Names by symbol, for the rows built from `summary` and `watchlist`."""
     news: NewsDelivery | None = None
     freshness: dict[str, int] = dataclasses.field(default_factory=dict)

@@ -17,10 +17,11 @@ changed and its figures once a second; the source badge's words when the source'
 changed (to a paused or hidden tab only when the source went down or came back: the badge must
 never vouch for a source that stopped); while updates are shown (tab visible, not paused), to
 each open widget what changed since it was last shown — a widget opened again (or the whole
-page resumed) catches up at once, the chart with its whole window; refused symbols dropped
-with a notice; fired alerts; the spoken summary at most every `ANNOUNCE_INTERVAL_S`; a notice
-when the feed refuses the tab (its credentials, or too many connections and other refusals,
-with the retry).
+page resumed) catches up at once, the chart with its whole window; the watchlist but the
+symbols the feed refused (with a notice; hidden for the tab's life, never taken off a stored
+list); fired alerts; the spoken summary at most every `ANNOUNCE_INTERVAL_S`; a notice when the
+feed refuses the tab (its credentials, or too many connections and other refusals, with the
+retry).
 """
 
 from __future__ import annotations
@@ -87,8 +88,9 @@ class TabFeed:
         """The source's state as last delivered ("" before the first status)."""
         self._replaced: frozenset[str] = frozenset()
         """Symbols of another market's watchlist this tab left: their refusals are no news."""
-        """Symbols of another market's watchlist this tab left: their refusals are no news."""
-        """The source's state as last delivered ("" before the first status)."""
+        self._hidden: set[str] = set()
+        """Watchlist symbols the feed refused: not shown nor asked for again, but never taken
+        off a stored list (a list of stocks outlives an hour on a crypto feed)."""
 
     # -- between rounds -------------------------------------------------------------------------
 
@@ -100,6 +102,7 @@ class TabFeed:
         if result.catalog is not None:
             self.catalog = Catalog.of(result.catalog)
             self._catalog_new = True
+            self._hidden = {s for s in self._hidden if not self.catalog.offers(s)}
 
     def took_outcomes(self, outcomes: list[AlertOutcome]) -> None:
         self._outcomes.extend(outcomes)
@@ -113,15 +116,15 @@ class TabFeed:
         return self.plan(view)
 
     def plan(self, view: TabView) -> FeedPlan:
-        """The subscription the tab wants."""
-        return FeedPlan(view.subject, view.symbols, view.throttle_ms, view.chart)
+        """The subscription the tab wants: its watchlist but the symbols the feed refused."""
+        return FeedPlan(view.subject, self._shown(view), view.throttle_ms, view.chart)
 
     def deliver(
         self, view: TabView, now_ms: int, metrics: Callable[[], FeedMetricsSnapshot | None]
     ) -> Delivery:
         """This round's delivery to each state (see the module docstring)."""
         desk = self.desk
-        out = Delivery(link=desk.take_link(), names=self.catalog.names)
+        out = Delivery(link=desk.take_link(), named_by=self.catalog)
         self._notice_refusal(view, out)
         if self._catalog_new:
             self._start_market(view, out)
@@ -184,19 +187,19 @@ class TabFeed:
     def _deliver_refused(self, view: TabView, out: Delivery) -> None:
         refused = {**self._refused, **self.desk.take_refused()}
         self._refused = {}
-        dropped: list[str] = []
         for channel, code in refused.items():
             parsed = parse_channel(channel)
             if parsed.kind is ChannelKind.PRICE and parsed.symbol in view.symbols:
-                dropped.append(parsed.symbol)
+                if parsed.symbol in self._hidden:
+                    continue  # told already
+                self._hidden.add(parsed.symbol)
             if parsed.symbol not in self._replaced:
                 out.notices.append(
                     Notice("warning", refusal_message(parsed.symbol or channel, code))
                 )
-        if dropped:
-            out.dropped = tuple(dropped)
-            if view.user_id:
-                out.drop_stored = (view.user_id, tuple(dropped))
+
+    def _shown(self, view: TabView) -> tuple[str, ...]:
+        return tuple(s for s in view.symbols if s not in self._hidden)
 
     def _start_market(self, view: TabView, out: Delivery) -> None:
         catalog = self.catalog
@@ -228,8 +231,8 @@ class TabFeed:
         desk = self.desk
         opened = view.open_widgets - self._was_open
         self._was_open = view.open_widgets
-        symbols = tuple(s for s in view.symbols if s not in out.dropped)
-        out.watchlist = WatchlistDelivery(symbols, desk.take_quotes(), self.catalog.names)
+        symbols = self._shown(view)
+        out.watchlist = WatchlistDelivery(symbols, desk.take_quotes(), self.catalog)
         if "chart" in view.open_widgets:
             if "chart" in opened:
                 desk.redraw_chart()
@@ -237,7 +240,11 @@ class TabFeed:
         chart_symbol = view.chart[1] if view.chart else ""
         if self.catalog.known and self._company_for != (chart_symbol, self.catalog):
             self._company_for = (chart_symbol, self.catalog)
-            out.chart_company = self.catalog.name(chart_symbol)
+            catalog = self.catalog
+            out.chart_instrument = (
+                catalog.name(chart_symbol),
+                catalog.price_decimals(chart_symbol),
+            )
         out.summary = desk.take_summary()
         out.movers = "movers" in view.open_widgets
         if "movers" in opened:

@@ -16,7 +16,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
-from marketpulse.display.quotes import PLACEHOLDER, QuoteRow, apply_quotes, reshape_rows
+from marketpulse.display.catalog import EMPTY_CATALOG, Catalog
+from marketpulse.display.quotes import (
+    PLACEHOLDER,
+    QuoteRow,
+    apply_quote,
+    apply_quotes,
+    reshape_rows,
+)
 from marketpulse.watchlist.table import TableView, page_count, visible_rows
 from realtime_server.protocol import Quote
 
@@ -43,27 +50,35 @@ class WatchlistBook:
         self.rows: dict[str, QuoteRow] = {}
         self.quotes: dict[str, Quote] = {}
         self.view = TableView(page_size=page_size)
-        self.named_by: Mapping[str, str] = {}
-        """The names the rows were last named from (a catalog's `names`)."""
+        self.named_by: Catalog = EMPTY_CATALOG
+        """The catalog the rows were last named and quoted from."""
 
-    def follow(self, symbols: Sequence[str], names: Mapping[str, str]) -> None:
-        """Hold `symbols`, in that order (kept rows keep their values), named by `names`.
+    def follow(self, symbols: Sequence[str], catalog: Catalog) -> None:
+        """Hold `symbols`, in that order (kept rows keep their values), named and quoted as
+        `catalog` says.
 
-        `names` is a catalog's mapping, which stays the same object until a new catalog
-        arrives: only then are the kept rows named again. An empty one (no catalog yet) names
-        new rows "" and leaves the kept rows' names alone.
+        The tab keeps one catalog object until a new one arrives: only then are the kept rows
+        named again, and those whose decimal places changed shown again with them. An empty
+        one (no catalog yet) names new rows "" and leaves the kept rows alone.
         """
         if list(symbols) != self.symbols or not self.rows:
-            kept = reshape_rows(self.rows.values(), symbols, names)
+            kept = reshape_rows(self.rows.values(), symbols, catalog)
             self.rows = {row.symbol: row for row in kept}
             self.quotes = {s: q for s, q in self.quotes.items() if s in self.rows}
             self.symbols = list(symbols)
-        if names and names is not self.named_by:
-            self.named_by = names
+        if catalog.known and catalog is not self.named_by:
+            self.named_by = catalog
             for symbol, row in self.rows.items():
-                name = names.get(symbol, "")
-                if name != row.name:
-                    self.rows[symbol] = dataclasses.replace(row, name=name)
+                self.rows[symbol] = self._described(row, catalog)
+
+    def _described(self, row: QuoteRow, catalog: Catalog) -> QuoteRow:
+        name, decimals = catalog.name(row.symbol), catalog.price_decimals(row.symbol)
+        if (name, decimals) == (row.name, row.decimals):
+            return row
+        described = dataclasses.replace(row, name=name, decimals=decimals)
+        quote = self.quotes.get(row.symbol)
+        # The same quote again: formatted anew, no flash (the price did not move).
+        return apply_quote(described, quote, row.flashed_at) if quote else described
 
     def apply(self, moved: Mapping[str, Quote], now_ms: int) -> None:
         """Show the quotes that `moved` (symbols the book does not hold are ignored)."""

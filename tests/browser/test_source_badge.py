@@ -23,6 +23,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import MOBILE, AppServer, wait_live
 from tests.browser.helpers import (
+    last_cell,
     other_source,
     wait_chart_drawn,
     wait_dashboard_filled,
@@ -116,7 +117,8 @@ def test_a_replay_shows_its_replayed_day_and_its_clock_ticking(
         no_sideways_scroll_at_375(page)
 
 
-PRODUCTS = ["BTC-USD", "ETH-USD"]
+PRODUCTS = ["BTC-USD", "ETH-USD", "XRP-USD"]
+"""Coinbase quotes BTC and ETH in cents and XRP in four places (its tick sizes)."""
 FAST_EXCHANGE = {
     "FEED_EXCHANGE_IDLE_S": "0.6",
     "FEED_EXCHANGE_BACKOFF_S": "0.1",
@@ -161,6 +163,10 @@ def test_a_live_exchange_is_named_has_no_news_and_its_outage_stales_every_widget
             wait_symbols(page, PRODUCTS)
             page.wait_for_selector(f'{CHART_LABEL}:has-text("BTC-USD")')
             wait_price_live(page, "BTC-USD")
+            page.wait_for_selector(f'{last_cell("XRP-USD")}:not([data-ts="0"])')
+            prices = {p: page.inner_text(last_cell(p)) for p in PRODUCTS}
+            places = {p: len(text.partition(".")[2]) for p, text in prices.items()}
+            assert places == {"BTC-USD": 2, "ETH-USD": 2, "XRP-USD": 4}, prices
             page.wait_for_selector('[data-widget="watchlist"][data-freshness="live"]')
             picture(page, screenshot_dir, "dashboard-live.png")
 

@@ -1,23 +1,39 @@
-"""Protocol values for tests: quotes, bars, headlines, summaries, fired alerts, source statuses
-and batches.
+"""Protocol values for tests: quotes, bars, headlines, summaries, fired alerts, source statuses,
+batches, and catalogs.
 
 Each builder takes the fields a test cares about and fills the rest with plain, valid values.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from marketpulse.display.catalog import Catalog
 from realtime_server.protocol import (
     Bar,
     Batch,
+    CatalogAck,
     ChannelData,
     FiredAlert,
     IndexLevel,
+    Instrument,
     NewsItem,
     Quote,
     SourceStatus,
     Summary,
     Update,
 )
+
+
+def catalog(names: Mapping[str, str], decimals: Mapping[str, int] | None = None) -> Catalog:
+    """The app's catalog of a feed that trades `names` (symbol: name), quoted in cents or at
+    `decimals` places."""
+    places = decimals or {}
+    instruments = [
+        Instrument(symbol=s, name=n, sector="Test", price_decimals=places.get(s, 2))
+        for s, n in names.items()
+    ]
+    return Catalog.of(CatalogAck(id="c", source="test", instruments=instruments))
 
 
 def quote(symbol: str, last: float, ts: int = 1, change_pct: float = 0.0) -> Quote:

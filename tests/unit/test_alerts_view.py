@@ -12,6 +12,7 @@ from marketpulse.display.alerts import (
     FiredAlertRow,
     describe_rule,
     fired_row,
+    format_alert_price,
     merge_fired,
     parse_alert_form,
     rule_row,
@@ -77,13 +78,22 @@ def test_rule_row_formats_the_threshold_for_its_condition() -> None:
     assert type(rule_row(above).condition) is str
 
 
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(230.0, "230.00"), (230.5, "230.50"), (0.12345, "0.12345"), (64012.5, "64,012.50"),
+     (1e-9, "0.00"), (0.000012345678, "0.00001235")],
+)  # fmt: skip
+def test_alert_prices_keep_their_places_cents_at_least(value: float, text: str) -> None:
+    assert format_alert_price(value) == text
+
+
 def test_fired_row_formats_the_price() -> None:
     assert fired_row(fired("f1", 5, price=1231.456)) == FiredAlertRow(
         id="f1",
         rule_id="r-f1",
         symbol="AAPL",
         message="AAPL rose to 1231.456",
-        price="1,231.46",
+        price="1,231.456",  # the places the trade had, as the message says
         ts=5,
     )
 

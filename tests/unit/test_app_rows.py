@@ -6,23 +6,25 @@ from marketpulse.display.catalog import EMPTY_CATALOG, Catalog
 from marketpulse.display.quotes import QuoteRow, reshape_rows
 from marketpulse.watchlist.defaults import DEFAULT_WATCHLIST, default_symbols
 from realtime_server.protocol import CatalogAck, Instrument
+from tests.support.market_data import catalog
 
 NAMES = {"AAPL": "Apple Inc.", "MSFT": "Microsoft Corp.", "NFLX": "Netflix Inc."}
+CATALOG = catalog(NAMES)
 
 
 def test_existing_rows_are_kept_as_copies_new_ones_are_placeholders() -> None:
     aapl = QuoteRow(symbol="AAPL", name="Apple Inc.", last="228.50", ts=5, tick=3)
     msft = QuoteRow(symbol="MSFT", name="Microsoft Corp.", last="420.10", ts=6)
-    rows = reshape_rows([aapl, msft], ["MSFT", "NFLX", "AAPL"], NAMES)
+    rows = reshape_rows([aapl, msft], ["MSFT", "NFLX", "AAPL"], CATALOG)
     assert [row.symbol for row in rows] == ["MSFT", "NFLX", "AAPL"]
     assert rows[0] == msft and rows[0] is not msft
     assert rows[2] == aapl and rows[2] is not aapl
     assert rows[1] == QuoteRow(symbol="NFLX", name="Netflix Inc.")
-    assert reshape_rows([], ["ZZZZ"], NAMES) == [QuoteRow(symbol="ZZZZ", name="")]
+    assert reshape_rows([], ["ZZZZ"], CATALOG) == [QuoteRow(symbol="ZZZZ", name="")]
 
 
 def test_removed_symbols_disappear() -> None:
-    rows = reshape_rows([QuoteRow(symbol="AAPL", name="A")], [], NAMES)
+    rows = reshape_rows([QuoteRow(symbol="AAPL", name="A")], [], CATALOG)
     assert rows == []
 
 

@@ -11,6 +11,7 @@ from marketpulse.display.summary import (
     summary_view,
 )
 from realtime_server.protocol import IndexLevel, Mover, Summary
+from tests.support.market_data import catalog
 
 MINUS = "\N{MINUS SIGN}"
 TS = 1_700_000_000_000
@@ -39,11 +40,12 @@ def make_summary(**overrides: object) -> Summary:
 
 
 NAMES = {"NVDA": "NVIDIA Corp.", "INTC": "Intel Corp.", "AAPL": "Apple Inc."}
+CATALOG = catalog(NAMES)
 """Names as the feed's catalog gives them."""
 
 
 def test_index_tiles_carry_arrow_sign_and_trend() -> None:
-    tiles = summary_view(make_summary(), NAMES).indices
+    tiles = summary_view(make_summary(), CATALOG).indices
     assert tiles == [
         IndexTile("MP Composite", "1,020.46", "▲ +20.46", "+2.00%", "up"),
         IndexTile("MP Energy", "987.50", f"▼ {MINUS}12.50", f"{MINUS}1.25%", "down"),
@@ -52,12 +54,12 @@ def test_index_tiles_carry_arrow_sign_and_trend() -> None:
 
 
 def test_breadth_and_timestamp_pass_through() -> None:
-    view = summary_view(make_summary(), NAMES)
+    view = summary_view(make_summary(), CATALOG)
     assert (view.advancers, view.decliners, view.unchanged, view.ts) == (31, 22, 2, TS)
 
 
 def test_movers_keep_the_feed_ranking_and_get_names() -> None:
-    view = summary_view(make_summary(), NAMES)
+    view = summary_view(make_summary(), CATALOG)
     assert view.gainers == [MoverRow("NVDA", "NVIDIA Corp.", "1,234.50", "+4.32%", "45.60M", "up")]
     assert view.losers == [
         MoverRow("INTC", "Intel Corp.", "21.07", f"{MINUS}3.50%", "9.5K", "down")
@@ -68,7 +70,7 @@ def test_movers_keep_the_feed_ranking_and_get_names() -> None:
 
 
 def test_an_unknown_symbol_gets_an_empty_name() -> None:
-    row = mover_row(Mover(symbol="ZZZZ", last=1.0, change_pct=0.1, volume=950), NAMES)
+    row = mover_row(Mover(symbol="ZZZZ", last=1.0, change_pct=0.1, volume=950), CATALOG)
     assert (row.name, row.volume, row.trend) == ("", "950", "up")
 
 
@@ -83,7 +85,7 @@ def test_an_empty_summary_shapes_to_empty_lists() -> None:
         most_active=[],
         ts=0,
     )
-    assert summary_view(empty, NAMES) == SummaryView()
+    assert summary_view(empty, CATALOG) == SummaryView()
 
 
 def test_the_trend_follows_the_index_change_not_its_value() -> None:

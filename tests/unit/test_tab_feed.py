@@ -92,17 +92,17 @@ def test_quotes_are_delivered_once_with_the_catalogs_names() -> None:
     tab.desk.fold([updates(("price:AAPL", quote("AAPL", 1.0)))], now_ms=5)
     first = tab.deliver(view(), 10, no_metrics)
     assert first.watchlist is not None
-    assert first.watchlist.symbols == ("AAPL", "MSFT") and first.watchlist.names == {}
+    assert first.watchlist.symbols == ("AAPL", "MSFT") and not first.watchlist.named_by.known
     assert first.watchlist.moved["AAPL"].last == 1.0
     assert first.freshness == {"quotes": 5, "news": 5}
     tab.took_sync(SyncResult(plan=tab.plan(view()), catalog=CATALOG))
     second = tab.deliver(view(), 20, no_metrics)
     assert second.watchlist is not None and second.watchlist.moved == {}
-    assert second.watchlist.names == {"AAPL": "Apple Inc.", "MSFT": "Microsoft Corp."}
+    assert second.watchlist.named_by.names == {"AAPL": "Apple Inc.", "MSFT": "Microsoft Corp."}
     assert second.catalog is not None and second.catalog.source == "simulator"
-    assert second.chart_company == "Apple Inc."
+    assert second.chart_instrument == ("Apple Inc.", 2)
     third = tab.deliver(view(), 30, no_metrics)
-    assert third.catalog is None and third.chart_company is None  # once each
+    assert third.catalog is None and third.chart_instrument is None  # once each
 
 
 def test_a_paused_or_hidden_tab_gets_the_link_but_no_data_then_catches_up() -> None:
@@ -161,21 +161,30 @@ def test_news_is_delivered_again_when_the_watchlist_changes() -> None:
     assert edited.news.symbols == ("MSFT",)
 
 
-def test_refused_symbols_are_dropped_with_a_notice_and_from_a_users_stored_list() -> None:
+def test_refused_symbols_are_hidden_with_one_notice_and_not_asked_for_again() -> None:
     tab, _ = make()
-    plan = tab.plan(view(subject="u-1"))
-    tab.took_sync(SyncResult(plan=plan, refused={"price:ZZZZ": "unknown_symbol"}))
+    stored = view(subject="u-1", user_id=7, symbols=("AAPL", "ZZZZ"))
+    tab.took_sync(SyncResult(plan=tab.plan(stored), refused={"price:ZZZZ": "unknown_symbol"}))
     tab.desk.fold([SubscriptionRefused(("bars:1m:AAPL",), "forbidden", "no")], now_ms=1)
-    out = tab.deliver(view(subject="u-1", user_id=7, symbols=("AAPL", "ZZZZ")), 2, no_metrics)
-    assert out.dropped == ("ZZZZ",) and out.drop_stored == (7, ("ZZZZ",))
+    out = tab.deliver(stored, 2, no_metrics)
     assert out.watchlist is not None and out.watchlist.symbols == ("AAPL",)
     assert [n.text for n in out.notices] == [
-        "ZZZZ is not traded on this feed, so it was removed.",
-        "You may not view AAPL, so it was removed.",
+        "ZZZZ is not traded on this feed, so it is not shown.",
+        "You may not view AAPL, so it is not shown.",
     ]
-    guest = make()[0]
-    guest.took_sync(SyncResult(plan=plan, refused={"price:ZZZZ": "unknown_symbol"}))
-    assert guest.deliver(view(symbols=("ZZZZ",)), 1, no_metrics).drop_stored is None
+    # Hidden, not deleted: the view still holds the user's list; the plan leaves it out, so
+    # the feed is not asked again and the notice is not repeated.
+    assert tab.plan(stored).symbols == ("AAPL",)
+    tab.took_sync(SyncResult(plan=tab.plan(stored), refused={"price:ZZZZ": "unknown_symbol"}))
+    assert tab.deliver(stored, 3, no_metrics).notices == []
+    # A feed that trades it again (another source after a restart) shows it again.
+    trades_it = CATALOG.model_copy(
+        update={
+            "instruments": [*CATALOG.instruments, Instrument(symbol="ZZZZ", name="Z", sector="Z")]
+        }
+    )
+    tab.took_sync(SyncResult(plan=tab.plan(stored), catalog=trades_it))
+    assert tab.plan(stored).symbols == ("AAPL", "ZZZZ")
 
 
 @pytest.mark.parametrize(("subject", "text"), [("", GUEST_REFUSED), ("u-1", USER_REFUSED)])

@@ -10,13 +10,17 @@ from tests.support.fake_exchange.market import FakeTrade
 from tests.support.fake_exchange.server import Client, FakeExchange
 from tests.support.fake_exchange.timefmt import rfc3339
 
+PLACES = {"XRP-USD": 4, "ADA-USD": 4}
+"""Decimal places of a product's prices on the wire (its quote increment); 2 otherwise."""
+
 
 class FakeCoinbase(FakeExchange):
     name = "coinbase"
 
     def __init__(self, products: list[str] | None = None, **kwargs: Any) -> None:
-        prices = {"BTC-USD": 50_000.0, "ETH-USD": 3_000.0, "SOL-USD": 150.0}
-        super().__init__({p: prices.get(p, 100.0) for p in products or prices}, **kwargs)
+        prices = {"BTC-USD": 50_000.0, "ETH-USD": 3_000.0, "SOL-USD": 150.0, "XRP-USD": 0.5}
+        traded = {p: prices.get(p, 100.0) for p in products or prices}
+        super().__init__(traded, places=PLACES, **kwargs)
 
     async def on_message(self, client: Client, message: Any) -> None:
         kind = message.get("type")
@@ -69,13 +73,14 @@ class FakeCoinbase(FakeExchange):
 
     def _ticker(self, trade: FakeTrade) -> dict[str, Any]:
         s = self.state(trade.product)
+        n = s.decimals
         return {
             "type": "ticker", "sequence": trade.sequence, "product_id": trade.product,
-            "price": f"{trade.price:.2f}", "open_24h": f"{s.open_24h:.2f}",
-            "volume_24h": f"{s.volume_24h:.8f}", "low_24h": f"{s.low_24h:.2f}",
-            "high_24h": f"{s.high_24h:.2f}", "volume_30d": "9788783.60117027",
-            "best_bid": f"{s.bid:.2f}", "best_bid_size": "0.46688654",
-            "best_ask": f"{s.ask:.2f}", "best_ask_size": "1.56637040", "side": "buy",
+            "price": f"{trade.price:.{n}f}", "open_24h": f"{s.open_24h:.{n}f}",
+            "volume_24h": f"{s.volume_24h:.8f}", "low_24h": f"{s.low_24h:.{n}f}",
+            "high_24h": f"{s.high_24h:.{n}f}", "volume_30d": "9788783.60117027",
+            "best_bid": f"{s.bid:.{n}f}", "best_bid_size": "0.46688654",
+            "best_ask": f"{s.ask:.{n}f}", "best_ask_size": "1.56637040", "side": "buy",
             "time": rfc3339(trade.ts), "trade_id": trade.trade_id,
             "last_size": f"{trade.size:.8f}",
         }  # fmt: skip
@@ -86,5 +91,6 @@ class FakeCoinbase(FakeExchange):
             "maker_order_id": "ac928c66-ca53-498f-9c13-a110027a60e8",
             "taker_order_id": "132fb6ae-456b-4654-b4e0-d681ac05cea1",
             "time": rfc3339(trade.ts), "product_id": trade.product,
-            "size": f"{trade.size:.8f}", "price": f"{trade.price:.2f}", "side": "sell",
+            "size": f"{trade.size:.8f}", "side": "sell",
+            "price": f"{trade.price:.{self.state(trade.product).decimals}f}",
         }  # fmt: skip

@@ -56,8 +56,10 @@ class ProductState:
 class FakeMarket:
     """Products in their exchange's names, each trading once per `step`."""
 
-    def __init__(self, prices: dict[str, float], decimals: int = 2) -> None:
-        self.products = {p: ProductState(p, price, decimals) for p, price in prices.items()}
+    def __init__(self, prices: dict[str, float], places: dict[str, int] | None = None) -> None:
+        """`places`: a product's decimal places (its tick size), 2 for those not named."""
+        places = places or {}
+        self.products = {p: ProductState(p, price, places.get(p, 2)) for p, price in prices.items()}
         self._skip: set[str] = set()
 
     def step(self, product: str) -> FakeTrade:

@@ -44,9 +44,14 @@ class FakeExchange:
     name = "fake"
 
     def __init__(
-        self, prices: dict[str, float], *, beat_s: float = 0.05, port: int | None = None
+        self,
+        prices: dict[str, float],
+        *,
+        places: dict[str, int] | None = None,
+        beat_s: float = 0.05,
+        port: int | None = None,
     ) -> None:
-        self.market = FakeMarket(prices)
+        self.market = FakeMarket(prices, places)
         self.beat_s = beat_s
         self.port = port or free_port()
         self.received: list[Any] = []
