@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> None:
         ws_max_size=frame_limit(settings),
         ws_per_message_deflate=settings.ws_compression,
         lifespan="on",
+        # Admission is by the TCP peer's address: uvicorn would otherwise take X-Forwarded-For
+        # from any client on 127.0.0.1 as the truth (its default forwarded_allow_ips).
+        proxy_headers=False,
         timeout_graceful_shutdown=int(settings.shutdown_grace_s) + 1,
         ssl_certfile=str(settings.ssl_certfile) if settings.ssl_certfile else None,
         ssl_keyfile=str(settings.ssl_keyfile) if settings.ssl_keyfile else None,

@@ -757,6 +757,17 @@ async def test_ip_rules_refuse_with_forbidden(launch, rules) -> None:
     assert healthz(server) == {"status": "ok"}, "IP rules guard the socket, not /healthz"
 
 
+@pytest.mark.parametrize("header", ["X-Forwarded-For", "Forwarded"])
+async def test_a_forwarded_address_from_a_client_is_not_believed(launch, open_feed, header) -> None:
+    # The client is on loopback, which is allowed; a header claiming another address (denied
+    # here) must not change who it is. uvicorn believes X-Forwarded-For from 127.0.0.1 unless
+    # told not to, so without the fix the first case is refused.
+    server = await asyncio.to_thread(launch.start, FEED_IP_DENY='["10.0.0.0/8"]')
+    value = "10.1.2.3" if header == "X-Forwarded-For" else "for=10.1.2.3"
+    conn = await open_feed(server.url, headers={header: value})
+    PingAck.model_validate(await conn.ping())
+
+
 # --------------------------------------------------------------------------- message size
 
 
