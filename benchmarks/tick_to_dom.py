@@ -18,6 +18,9 @@ get a watchlist of `--symbols` of the feed's symbols, all on one page.
 2. **Long tasks** (`--rows 100`, 250 ms batches: the chart then updates at 4 Hz): one tab for
    `--long-seconds`, every row flashing; the browser's long tasks (> 50 ms) are counted.
 
+Each phase serves the app with its own settings; when both ask for the same (`--rows` equal to
+`--symbols` and `--long-throttle-ms` to `--throttle-ms`), one app serves both, built once.
+
 Writes <out-dir>/tick_to_dom.json and .png and the table between the `bench:dom` markers of
 --docs (--quick: one tab, 4 s, no docs unless --docs is given, benchmarks/results/quick/).
 """
@@ -220,10 +223,28 @@ def browser_processes() -> list[psutil.Process]:
     ]
 
 
-def latency_phase(browser: Browser, feed_url: str, args: argparse.Namespace) -> dict[str, Any]:
-    extra_env = app_env(args.symbols, args.throttle_ms)
-    with running_app(feed_url, extra_env=extra_env, loglevel="warning") as app:
-        return latency_steps(browser, app, args)
+def run_phases(browser: Browser, feed_url: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Each phase asked for, in order, on an app served with that phase's settings: one app
+    for both when their settings are the same."""
+    settings = {
+        "latency": app_env(args.symbols, args.throttle_ms),
+        "longtasks": app_env(args.rows, args.long_throttle_ms),
+    }
+    phases = [phase for phase in ("latency", "longtasks") if phase in args.phases]
+    data: dict[str, Any] = {}
+    while phases:
+        extra_env = settings[phases[0]]
+        sharing = [phase for phase in phases if settings[phase] == extra_env]
+        with running_app(feed_url, extra_env=extra_env, loglevel="warning") as app:
+            for phase in sharing:
+                if phase == "latency":
+                    print("== tick-to-DOM latency", file=sys.stderr)
+                    data["latency"] = latency_steps(browser, app, args)
+                else:
+                    print("== browser long tasks", file=sys.stderr)
+                    data["long_tasks"] = long_task_phase(browser, app, args)
+        phases = [phase for phase in phases if phase not in sharing]
+    return data
 
 
 def latency_steps(browser: Browser, app: AppServer, args: argparse.Namespace) -> dict[str, Any]:
@@ -278,21 +299,17 @@ def latency_steps(browser: Browser, app: AppServer, args: argparse.Namespace) ->
     }
 
 
-def long_task_phase(browser: Browser, feed_url: str, args: argparse.Namespace) -> dict[str, Any]:
-    extra_env = app_env(args.rows, args.long_throttle_ms)
-    with running_app(feed_url, extra_env=extra_env, loglevel="warning") as app:
-        page: Page | None = None
-        try:
-            page = open_tab(browser, app, args.rows)
-            page.wait_for_selector(
-                '[data-testid="live-chart"]:not([data-points="0"])', timeout=60_000
-            )
-            time.sleep(args.warmup)
-            result = measure_window([page], app, args.long_seconds)
-            chart = page.get_attribute('[data-testid="live-chart"]', "data-draws")
-        finally:
-            if page is not None:
-                page.context.close()
+def long_task_phase(browser: Browser, app: AppServer, args: argparse.Namespace) -> dict[str, Any]:
+    page: Page | None = None
+    try:
+        page = open_tab(browser, app, args.rows)
+        page.wait_for_selector('[data-testid="live-chart"]:not([data-points="0"])', timeout=60_000)
+        time.sleep(args.warmup)
+        result = measure_window([page], app, args.long_seconds)
+        chart = page.get_attribute('[data-testid="live-chart"]', "data-draws")
+    finally:
+        if page is not None:
+            page.context.close()
     print(
         f"  long tasks: {result['long_tasks']} over {args.long_seconds:.0f} s "
         f"(max {result['long_task_max_ms']} ms), "
@@ -407,12 +424,7 @@ def main(argv: list[str] | None = None) -> int:
             with sync_playwright() as playwright:
                 browser = launch(playwright)
                 try:
-                    if "latency" in args.phases:
-                        print("== tick-to-DOM latency", file=sys.stderr)
-                        data["latency"] = latency_phase(browser, feed.url, args)
-                    if "longtasks" in args.phases:
-                        print("== browser long tasks", file=sys.stderr)
-                        data["long_tasks"] = long_task_phase(browser, feed.url, args)
+                    data.update(run_phases(browser, feed.url, args))
                 finally:
                     browser.close()
         finally:

@@ -12,7 +12,8 @@ it runs (their own changes, or other engineers' in a shared tree), and an edit t
 during a run would fail it for nothing. Nobody edits these files by hand; only the commands
 made to refresh them do (`./script/screenshots.sh` turns this plugin off with
 `-p no:tests.support.tracked_files`; a benchmark run by hand in the same tree at the same time
-would trip it, rightly naming what it rewrote).
+would trip it, rightly naming what it rewrote). Under pytest-xdist only the controller checks:
+its session starts before the workers' and ends after them.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ def _digest(path: Path) -> str | None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    if hasattr(session.config, "workerinput"):
+        return  # a pytest-xdist worker: the controller's session spans every worker's
     session.config.stash[_started] = snapshot()
 
 
