@@ -22,14 +22,17 @@ APP_MODULES = (
     "faults/test_accounts_sessions.py",
     "faults/test_app_deploy.py",
     "faults/test_app_dies.py",
-    "integration/test_benchmarks_harness.py",
 )
-"""Modules outside tests/browser/ that build or serve the app, or drive Chromium."""
+"""Modules outside tests/browser/ that build or serve the app."""
+APP_FIXTURES = frozenset({"chromium"})
+"""Fixtures of other modules' tests that drive Chromium (the browser benchmarks' harness)."""
 
 
 def is_app_test(item: pytest.Item) -> bool:
     module = Path(str(item.path)).relative_to(TESTS).as_posix()
-    return module.startswith("browser/") or module in APP_MODULES
+    if module.startswith("browser/") or module in APP_MODULES:
+        return True
+    return not APP_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
