@@ -5,9 +5,12 @@ docs/reliability.md it guards against."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
+from tests.support.raw_feed import RawFeed
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -15,3 +18,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if Path(str(item.path)).is_relative_to(here):
             item.add_marker(pytest.mark.faults)
+
+
+@pytest.fixture
+async def feeds() -> AsyncIterator[list[RawFeed]]:
+    """Raw connections opened by a case, aborted at its end whatever happened."""
+    opened: list[RawFeed] = []
+    yield opened
+    for feed in opened:
+        feed.close()

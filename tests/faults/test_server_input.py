@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import psutil
@@ -32,14 +32,6 @@ def server() -> Iterator[FeedServerProcess]:
         FEED_CONNECT_BURST_PER_IP="1000",
     ) as server:
         yield server
-
-
-@pytest.fixture
-async def feeds() -> AsyncIterator[list[RawFeed]]:
-    opened: list[RawFeed] = []
-    yield opened
-    for feed in opened:
-        feed.close()
 
 
 def rss(server: FeedServerProcess) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import psutil
@@ -40,15 +40,6 @@ def server() -> Iterator[FeedServerProcess]:
         FEED_CONNECT_BURST_PER_IP="1000",
     ) as server:
         yield server
-
-
-@pytest.fixture
-async def feeds() -> AsyncIterator[list[RawFeed]]:
-    """Raw connections opened by a case, aborted at its end whatever happened."""
-    opened: list[RawFeed] = []
-    yield opened
-    for feed in opened:
-        feed.close()
 
 
 def disconnects(server: FeedServerProcess, code: str) -> float:
